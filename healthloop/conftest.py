@@ -23,8 +23,9 @@ def make_user(db):
     from healthloop.accounts.models import User
 
     def make(username: str, role: str, **extra):
-        return User.objects.create_user(username=username, password="pw-Test-2026!", role=role,
-                                        **extra)
+        return User.objects.create_user(
+            username=username, password="pw-Test-2026!", role=role, **extra
+        )
 
     return make
 
@@ -36,8 +37,9 @@ def org(db):
 
     company = OrgUnit.objects.create(name="石化公司", code="C", kind="company")
     refinery = OrgUnit.objects.create(name="炼油厂", code="C01", kind="division", parent=company)
-    dept_a = OrgUnit.objects.create(name="常减压车间", code="C0101", kind="department",
-                                    parent=refinery)
+    dept_a = OrgUnit.objects.create(
+        name="常减压车间", code="C0101", kind="department", parent=refinery
+    )
     dept_b = OrgUnit.objects.create(name="财务部", code="C02", kind="department", parent=company)
     return {"company": company, "refinery": refinery, "dept_a": dept_a, "dept_b": dept_b}
 
@@ -52,12 +54,28 @@ ID_MALE_1965 = "440524196503150033"
 def make_person(db):
     from healthloop.people.services import PersonInput, upsert_person
 
-    def make(name: str, *, id_number: str = "", org_unit=None, phone: str = "",
-             employee_no: str = "", sex: str = "", birth_date: dt.date | None = None):
+    def make(
+        name: str,
+        *,
+        id_number: str = "",
+        org_unit=None,
+        phone: str = "",
+        employee_no: str = "",
+        sex: str = "",
+        birth_date: dt.date | None = None,
+    ):
         person, _ = upsert_person(
-            data=PersonInput(name=name, id_number=id_number, org_unit=org_unit, phone=phone,
-                             employee_no=employee_no, sex=sex, birth_date=birth_date),
-            actor=None, source="test",
+            data=PersonInput(
+                name=name,
+                id_number=id_number,
+                org_unit=org_unit,
+                phone=phone,
+                employee_no=employee_no,
+                sex=sex,
+                birth_date=birth_date,
+            ),
+            actor=None,
+            source="test",
         )
         return person
 

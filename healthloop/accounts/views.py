@@ -17,8 +17,12 @@ from healthloop.core.errors import ServiceError
 def _authenticate(request, data) -> object:
     user = authenticate(request, username=data["username"], password=data["password"])
     if user is None:
-        record_event(actor=None, action="login.failed", request=request,
-                     detail={"username": data["username"]})
+        record_event(
+            actor=None,
+            action="login.failed",
+            request=request,
+            detail={"username": data["username"]},
+        )
         raise ServiceError("invalid_credentials", "用户名或密码错误", status=400)
     return user
 

@@ -10,11 +10,11 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("actor_username", "person_uuid", "object_id")
     date_hierarchy = "occurred_at"
 
-    def has_change_permission(self, request, obj=None):  # noqa: ANN001, ARG002
+    def has_change_permission(self, request, obj=None):
         return False
 
-    def has_delete_permission(self, request, obj=None):  # noqa: ANN001, ARG002
+    def has_delete_permission(self, request, obj=None):
         return False
 
-    def has_add_permission(self, request):  # noqa: ANN001, ARG002
+    def has_add_permission(self, request):
         return False

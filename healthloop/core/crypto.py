@@ -11,6 +11,7 @@ old keys keep decrypting after a rotation.
 """
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
@@ -67,10 +68,8 @@ def key_ring() -> KeyRing:
         return _parse_env(settings.FIELD_KEYS)
     path = settings.FIELD_KEY_FILE
     if not path.exists():
-        try:
+        with contextlib.suppress(FileExistsError):  # another process created it first
             _generate_key_file(path)
-        except FileExistsError:
-            pass  # another process created it first
     data = json.loads(path.read_text())
     keys = {k: base64.b64decode(v) for k, v in data["keys"].items()}
     return KeyRing(data["current"], keys, base64.b64decode(data["index"]))
@@ -105,7 +104,9 @@ def mask(value: str, *, keep_start: int = 3, keep_end: int = 4) -> str:
 class EncryptedTextField(models.TextField):
     """A text column holding AES-GCM ciphertext; Python code sees the plain string."""
 
-    def from_db_value(self, value: str | None, expression: object, connection: object) -> str | None:
+    def from_db_value(
+        self, value: str | None, expression: object, connection: object
+    ) -> str | None:
         return None if value in (None, "") else decrypt(value)
 
     def get_prep_value(self, value: object) -> str | None:

@@ -47,21 +47,38 @@ def create_demo_logins() -> list[DemoLogin]:
     division = OrgUnit.objects.filter(kind=OrgUnit.Kind.DIVISION).order_by("code").first()
     retirees = OrgUnit.objects.filter(kind=OrgUnit.Kind.RETIREES).order_by("code").first()
     logins = [
-        DemoLogin("admin", Role.ADMIN, "系统管理员",
-                  _scope(_user("admin", Role.ADMIN, "系统管理员", superuser=True), None)),
-        DemoLogin("doctor", Role.DOCTOR, "刘医生",
-                  _scope(_user("doctor", Role.DOCTOR, "刘医生"), division)),
-        DemoLogin("manager", Role.HEALTH_MANAGER, "陈健康管理师",
-                  _scope(_user("manager", Role.HEALTH_MANAGER, "陈健康管理师"), retirees)),
-        DemoLogin("head", Role.DEPT_HEAD, "王主任",
-                  _scope(_user("head", Role.DEPT_HEAD, "王主任"), root)),
+        DemoLogin(
+            "admin",
+            Role.ADMIN,
+            "系统管理员",
+            _scope(_user("admin", Role.ADMIN, "系统管理员", superuser=True), None),
+        ),
+        DemoLogin(
+            "doctor",
+            Role.DOCTOR,
+            "刘医生",
+            _scope(_user("doctor", Role.DOCTOR, "刘医生"), division),
+        ),
+        DemoLogin(
+            "manager",
+            Role.HEALTH_MANAGER,
+            "陈健康管理师",
+            _scope(_user("manager", Role.HEALTH_MANAGER, "陈健康管理师"), retirees),
+        ),
+        DemoLogin(
+            "head", Role.DEPT_HEAD, "王主任", _scope(_user("head", Role.DEPT_HEAD, "王主任"), root)
+        ),
     ]
     employee = _user("employee", Role.EMPLOYEE, "职工")
     person = Person.objects.filter(user=employee).first()
     if person is None and division is not None:
         person = (
-            Person.objects.filter(org_unit__path__startswith=division.path, user__isnull=True,
-                                  merged_into__isnull=True, status=Person.Status.ACTIVE)
+            Person.objects.filter(
+                org_unit__path__startswith=division.path,
+                user__isnull=True,
+                merged_into__isnull=True,
+                status=Person.Status.ACTIVE,
+            )
             .order_by("employee_no", "id")
             .first()
         )
@@ -71,6 +88,7 @@ def create_demo_logins() -> list[DemoLogin]:
     if person is not None and employee.display_name != person.name:
         employee.display_name = person.name
         employee.save(update_fields=["display_name"])
-    logins.append(DemoLogin("employee", Role.EMPLOYEE, employee.display_name,
-                            person.name if person else "-"))
+    logins.append(
+        DemoLogin("employee", Role.EMPLOYEE, employee.display_name, person.name if person else "-")
+    )
     return logins

@@ -66,7 +66,12 @@ def access_person(
     if person is None:
         raise NotFound("person")
     record_event(
-        actor=user, action=action, person_uuid=person.uuid, object_type="person",
-        object_id=str(person.uuid), purpose=purpose, request=request,
+        actor=user,
+        action=action,
+        person_uuid=person.uuid,
+        object_type="person",
+        object_id=str(person.uuid),
+        purpose=purpose,
+        request=request,
     )
     return person

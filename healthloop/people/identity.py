@@ -17,8 +17,42 @@ _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 # Province-level codes of GB/T 2260 (first two digits), incl. Taiwan, Hong Kong and Macao.
 _PROVINCES = frozenset(
-    "11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 "
-    "50 51 52 53 54 61 62 63 64 65 71 81 82".split()
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    ]
 )
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -69,7 +103,9 @@ def parse_resident_id(raw: str, *, today: dt.date | None = None) -> ResidentId:
     return ResidentId(number=number, birth_date=birth, sex=sex, region_code=number[:6])
 
 
-def check_consistency(resident_id: ResidentId, *, sex: str | None, birth_date: dt.date | None) -> None:
+def check_consistency(
+    resident_id: ResidentId, *, sex: str | None, birth_date: dt.date | None
+) -> None:
     """The sex and birth date given with a person must agree with the ID number."""
     if sex and sex in ("male", "female") and sex != resident_id.sex:
         raise IdentityError("sex", "性别与身份证号不一致")

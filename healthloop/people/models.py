@@ -19,7 +19,11 @@ class OrgUnit(PublicModel):
     code = models.CharField(max_length=40, unique=True, verbose_name="编码")
     kind = models.CharField(max_length=20, choices=Kind.choices, verbose_name="类型")
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name="上级",
     )
     # Materialised path of primary keys ("/1/5/12/"): descendants are a prefix query.
@@ -74,7 +78,11 @@ class Person(PublicModel):
         max_length=30, null=True, blank=True, unique=True, verbose_name="工号"
     )
     org_unit = models.ForeignKey(
-        OrgUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="persons",
+        OrgUnit,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="persons",
         verbose_name="部门",
     )
     status = models.CharField(
@@ -86,7 +94,10 @@ class Person(PublicModel):
     )
     wechat_openid = models.CharField(max_length=64, blank=True)
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="person",
     )
     needs_identity_review = models.BooleanField(default=False, verbose_name="待核实身份")
@@ -133,9 +144,7 @@ class PersonAssignment(TimestampedModel):
     )
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["person", "staff"], name="uniq_assignment")
-        ]
+        constraints = [models.UniqueConstraint(fields=["person", "staff"], name="uniq_assignment")]
 
 
 class StaffScope(models.Model):

@@ -53,7 +53,10 @@ def org_tree() -> list[dict[str, Any]]:
 
     def build(unit: OrgUnit) -> dict[str, Any]:
         return {
-            "uuid": str(unit.uuid), "name": unit.name, "code": unit.code, "kind": unit.kind,
+            "uuid": str(unit.uuid),
+            "name": unit.name,
+            "code": unit.code,
+            "kind": unit.kind,
             "children": [build(child) for child in by_parent.get(unit.pk, [])],
         }
 

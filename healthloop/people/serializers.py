@@ -19,8 +19,16 @@ class PersonListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Person
         fields = [
-            "uuid", "name", "sex", "birth_date", "age", "employee_no", "status", "org_unit",
-            "id_number_masked", "needs_identity_review",
+            "uuid",
+            "name",
+            "sex",
+            "birth_date",
+            "age",
+            "employee_no",
+            "status",
+            "org_unit",
+            "id_number_masked",
+            "needs_identity_review",
         ]
 
     def get_age(self, person: Person) -> int | None:
@@ -36,7 +44,11 @@ class PersonDetailSerializer(PersonListSerializer):
     class Meta(PersonListSerializer.Meta):
         fields = [
             *PersonListSerializer.Meta.fields,
-            "name_pinyin", "job_type", "preferred_channel", "phone_masked", "created_at",
+            "name_pinyin",
+            "job_type",
+            "preferred_channel",
+            "phone_masked",
+            "created_at",
         ]
 
     def get_phone_masked(self, person: Person) -> str:

@@ -117,8 +117,11 @@ def upsert_person(*, data: PersonInput, actor: Any, source: str = "") -> tuple[P
         if created:
             _flag_possible_duplicates(person)
         record_event(
-            actor=actor, action="person.created" if created else "person.updated",
-            person_uuid=person.uuid, object_type="person", object_id=str(person.uuid),
+            actor=actor,
+            action="person.created" if created else "person.updated",
+            person_uuid=person.uuid,
+            object_type="person",
+            object_id=str(person.uuid),
             detail={"source": source},
         )
     return person, created
@@ -128,12 +131,15 @@ def _flag_possible_duplicates(person: Person) -> int:
     if not (person.phone_hash and person.birth_date):
         return 0
     others = Person.objects.filter(
-        name=person.name, birth_date=person.birth_date, phone_hash=person.phone_hash,
+        name=person.name,
+        birth_date=person.birth_date,
+        phone_hash=person.phone_hash,
         merged_into__isnull=True,
     ).exclude(pk=person.pk)
     candidates = [
         DuplicateCandidate(
-            person_a_id=min(o.pk, person.pk), person_b_id=max(o.pk, person.pk),
+            person_a_id=min(o.pk, person.pk),
+            person_b_id=max(o.pk, person.pk),
             reason="same_name_birth_phone",
         )
         for o in others
@@ -153,7 +159,9 @@ def _person_foreign_keys() -> list[models.ForeignKey]:
 
 
 @transaction.atomic
-def merge_persons(*, survivor: Person, duplicate: Person, actor: Any, reason: str = "") -> PersonMerge:
+def merge_persons(
+    *, survivor: Person, duplicate: Person, actor: Any, reason: str = ""
+) -> PersonMerge:
     """Move every record of ``duplicate`` to ``survivor`` and make ``duplicate`` a tombstone.
 
     Preconditions: both persons were obtained through ``people.access`` (or by a feed acting as
@@ -193,12 +201,20 @@ def merge_persons(*, survivor: Person, duplicate: Person, actor: Any, reason: st
         person_a__in=[survivor, duplicate], person_b__in=[survivor, duplicate]
     ).update(status=DuplicateCandidate.Status.MERGED)
     merge = PersonMerge.objects.create(
-        survivor=survivor, tombstone=duplicate, merged_at=timezone.now(),
+        survivor=survivor,
+        tombstone=duplicate,
+        merged_at=timezone.now(),
         merged_by=actor if getattr(actor, "is_authenticated", False) else None,
-        moved_rows=moved, reason=reason,
+        moved_rows=moved,
+        reason=reason,
     )
     record_event(
-        actor=actor, action="person.merged", person_uuid=survivor.uuid, object_type="person",
-        object_id=str(duplicate.uuid), purpose=reason, detail={"moved": moved},
+        actor=actor,
+        action="person.merged",
+        person_uuid=survivor.uuid,
+        object_type="person",
+        object_id=str(duplicate.uuid),
+        purpose=reason,
+        detail={"moved": moved},
     )
     return merge

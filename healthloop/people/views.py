@@ -37,7 +37,9 @@ class PersonSearch(ListAPIView):
         if params.get("org_unit"):
             unit = get_object_or_404(OrgUnit, uuid=params["org_unit"])
         return selectors.person_search(
-            self.request.user, q=params.get("q", ""), org_unit=unit,
+            self.request.user,
+            q=params.get("q", ""),
+            org_unit=unit,
             status=params.get("status", ""),
         )
 
@@ -66,12 +68,26 @@ class PersonMerge(APIView):
     def post(self, request, person_uuid):
         body = MergeRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        survivor = access_person(request.user, person_uuid, action="person.accessed_for_merge",
-                                 request=request, lock=True)
-        duplicate = access_person(request.user, body.validated_data["duplicate"],
-                                  action="person.accessed_for_merge", request=request, lock=True)
-        services.merge_persons(survivor=survivor, duplicate=duplicate, actor=request.user,
-                               reason=body.validated_data["reason"])
+        survivor = access_person(
+            request.user,
+            person_uuid,
+            action="person.accessed_for_merge",
+            request=request,
+            lock=True,
+        )
+        duplicate = access_person(
+            request.user,
+            body.validated_data["duplicate"],
+            action="person.accessed_for_merge",
+            request=request,
+            lock=True,
+        )
+        services.merge_persons(
+            survivor=survivor,
+            duplicate=duplicate,
+            actor=request.user,
+            reason=body.validated_data["reason"],
+        )
         return Response(PersonDetailSerializer(survivor).data)
 
 

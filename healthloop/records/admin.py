@@ -20,8 +20,16 @@ class ItemUnitInline(admin.TabularInline):
 
 @admin.register(ExamItem)
 class ExamItemAdmin(admin.ModelAdmin):
-    list_display = ("code", "name_zh", "name_en", "category", "loinc", "unit", "value_type",
-                    "active")
+    list_display = (
+        "code",
+        "name_zh",
+        "name_en",
+        "category",
+        "loinc",
+        "unit",
+        "value_type",
+        "active",
+    )
     list_filter = ("category", "value_type", "active")
     search_fields = ("code", "name_zh", "name_en", "loinc", "aliases__alias")
     inlines = [ItemRangeInline, ItemUnitInline, ItemAliasInline]

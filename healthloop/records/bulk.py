@@ -36,7 +36,7 @@ def _copy(model: type[Model], rows: Sequence[Model]) -> int:
     connection.ensure_connection()
     with connection.cursor() as cursor:
         raw = cursor.cursor  # the psycopg cursor under Django's wrapper
-        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608
+        with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(
                     [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields]

@@ -85,9 +85,20 @@ class Catalog:
             answers = {str(a["code"]).upper(): bool(a.get("abnormal")) for a in row.answers}
             items.append(
                 CatalogItem(
-                    row.pk, row.code, row.name_zh, row.unit, row.value_type, row.decimals,
-                    row.loinc, row.plausible_min, row.plausible_max, row.critical_low,
-                    row.critical_high, ranges, units, answers,
+                    row.pk,
+                    row.code,
+                    row.name_zh,
+                    row.unit,
+                    row.value_type,
+                    row.decimals,
+                    row.loinc,
+                    row.plausible_min,
+                    row.plausible_max,
+                    row.critical_low,
+                    row.critical_high,
+                    ranges,
+                    units,
+                    answers,
                 )
             )
         aliases = dict(ItemAlias.objects.values_list("alias", "item_id"))
@@ -133,7 +144,9 @@ class Catalog:
                 f"{item.name_zh}的结果{value}{item.unit}不可能（合理范围{low}–{high}{item.unit}）",
             )
 
-    def flag(self, item: CatalogItem, value: Decimal, sex: str, age: int | None) -> tuple[str, Range | None]:
+    def flag(
+        self, item: CatalogItem, value: Decimal, sex: str, age: int | None
+    ) -> tuple[str, Range | None]:
         ref = item.reference_range(sex, age)
         if item.critical_low is not None and value <= item.critical_low:
             return Flag.CRITICAL_LOW, ref

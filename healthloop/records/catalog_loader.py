@@ -59,18 +59,22 @@ def _write_children(item: ExamItem, entry: dict[str, Any]) -> None:
     item.alt_units.all().delete()
     ItemRange.objects.bulk_create(
         ItemRange(
-            item=item, sex=r.get("sex", "any"), age_min=r.get("age_min"), age_max=r.get("age_max"),
-            low=_dec(r.get("low")), high=_dec(r.get("high")),
+            item=item,
+            sex=r.get("sex", "any"),
+            age_min=r.get("age_min"),
+            age_max=r.get("age_max"),
+            low=_dec(r.get("low")),
+            high=_dec(r.get("high")),
         )
         for r in entry.get("ranges") or []
     )
     aliases = {str(a).strip().upper() for a in entry.get("aliases") or []} | {item.code.upper()}
-    taken = set(
-        ItemAlias.objects.filter(alias__in=aliases).values_list("alias", flat=True)
-    )
+    taken = set(ItemAlias.objects.filter(alias__in=aliases).values_list("alias", flat=True))
     ItemAlias.objects.bulk_create(ItemAlias(item=item, alias=a) for a in aliases - taken)
     ItemUnit.objects.bulk_create(
-        ItemUnit(item=item, unit=u["unit"], factor=_dec(u["factor"]), offset=_dec(u.get("offset", 0)))
+        ItemUnit(
+            item=item, unit=u["unit"], factor=_dec(u["factor"]), offset=_dec(u.get("offset", 0))
+        )
         for u in entry.get("alt_units") or []
     )
 

@@ -7,7 +7,7 @@ item (item, effective_at).
 
 from django.db import models
 
-from healthloop.core.models import PublicModel, TimestampedModel
+from healthloop.core.models import PublicModel
 from healthloop.people.models import Person
 
 

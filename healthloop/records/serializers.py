@@ -13,9 +13,24 @@ class ObservationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Observation
         fields = [
-            "uuid", "item_code", "item_name", "category", "loinc", "code_system", "code",
-            "value", "value_num", "value_text", "value_code", "unit", "ref_low", "ref_high",
-            "ref_text", "flag", "effective_at", "status",
+            "uuid",
+            "item_code",
+            "item_name",
+            "category",
+            "loinc",
+            "code_system",
+            "code",
+            "value",
+            "value_num",
+            "value_text",
+            "value_code",
+            "unit",
+            "ref_low",
+            "ref_high",
+            "ref_text",
+            "flag",
+            "effective_at",
+            "status",
         ]
 
     def get_value(self, obs: Observation) -> str:
@@ -29,7 +44,13 @@ class EncounterSerializer(serializers.ModelSerializer):
     class Meta:
         model = Encounter
         fields = [
-            "uuid", "kind", "occurred_at", "facility", "department", "exam_package", "summary",
+            "uuid",
+            "kind",
+            "occurred_at",
+            "facility",
+            "department",
+            "exam_package",
+            "summary",
             "source_system",
         ]
 
@@ -42,8 +63,17 @@ class TimelineEntrySerializer(serializers.Serializer):
 class HistoryPointSerializer(serializers.ModelSerializer):
     class Meta:
         model = Observation
-        fields = ["effective_at", "value_num", "value_code", "value_text", "unit", "flag",
-                  "ref_low", "ref_high", "status"]
+        fields = [
+            "effective_at",
+            "value_num",
+            "value_code",
+            "value_text",
+            "unit",
+            "flag",
+            "ref_low",
+            "ref_high",
+            "status",
+        ]
 
 
 class ItemRangeSerializer(serializers.ModelSerializer):
@@ -57,5 +87,17 @@ class ExamItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ExamItem
-        fields = ["code", "name_zh", "name_en", "category", "loinc", "value_type", "unit",
-                  "decimals", "critical_low", "critical_high", "answers", "ranges"]
+        fields = [
+            "code",
+            "name_zh",
+            "name_en",
+            "category",
+            "loinc",
+            "value_type",
+            "unit",
+            "decimals",
+            "critical_low",
+            "critical_high",
+            "answers",
+            "ranges",
+        ]

@@ -53,9 +53,15 @@ def prepare_observation(
         raise CatalogError("code", f"未知的检查项目代码“{data.code}”")
     when = data.effective_at or effective_at
     obs = Observation(
-        person=person, item_id=item.id, code_system=data.code_system or "local",
-        code=data.code, code_display=data.display or item.name_zh, effective_at=when,
-        status=data.status, source_key=data.source_key, ref_text=data.ref_text,
+        person=person,
+        item_id=item.id,
+        code_system=data.code_system or "local",
+        code=data.code,
+        code_display=data.display or item.name_zh,
+        effective_at=when,
+        status=data.status,
+        source_key=data.source_key,
+        ref_text=data.ref_text,
         uuid=uuid.uuid4(),
     )
     if item.value_type == "numeric":
@@ -123,8 +129,13 @@ def record_encounter_results(
             ).first()
         if encounter is None:
             encounter = Encounter.objects.create(
-                person=person, kind=kind, occurred_at=occurred_at, facility=facility,
-                source_system=source_system, source_id=source_id, exam_package=exam_package,
+                person=person,
+                kind=kind,
+                occurred_at=occurred_at,
+                facility=facility,
+                source_system=source_system,
+                source_id=source_id,
+                exam_package=exam_package,
             )
         keys = [o.source_key for o in prepared if o.source_key]
         seen = set(
@@ -137,8 +148,11 @@ def record_encounter_results(
         if new:
             mark_pending([person.pk], reason="observations")
         record_event(
-            actor=actor, action="record.results_recorded", person_uuid=person.uuid,
-            object_type="encounter", object_id=str(encounter.uuid),
+            actor=actor,
+            action="record.results_recorded",
+            person_uuid=person.uuid,
+            object_type="encounter",
+            object_id=str(encounter.uuid),
             detail={"count": len(new), "skipped_duplicates": len(prepared) - len(new)},
         )
     return encounter, new

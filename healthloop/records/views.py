@@ -24,8 +24,9 @@ class PersonTimeline(ListAPIView):
     serializer_class = TimelineEntrySerializer
 
     def list(self, request, *args, **kwargs):
-        person = access_person(request.user, kwargs["person_uuid"], action="record.viewed",
-                               request=request)
+        person = access_person(
+            request.user, kwargs["person_uuid"], action="record.viewed", request=request
+        )
         page = self.paginate_queryset(selectors.person_timeline(person))
         return self.get_paginated_response(TimelineEntrySerializer(page, many=True).data)
 
@@ -35,14 +36,17 @@ class ItemHistory(APIView):
 
     @extend_schema(responses=HistoryPointSerializer(many=True))
     def get(self, request, person_uuid, item_code):
-        person = access_person(request.user, person_uuid, action="record.item_history_viewed",
-                               request=request)
+        person = access_person(
+            request.user, person_uuid, action="record.item_history_viewed", request=request
+        )
         item = get_object_or_404(ExamItem, code=item_code)
         points = selectors.item_history(person, item)
-        return Response({
-            "item": ExamItemSerializer(item).data,
-            "points": HistoryPointSerializer(points, many=True).data,
-        })
+        return Response(
+            {
+                "item": ExamItemSerializer(item).data,
+                "points": HistoryPointSerializer(points, many=True).data,
+            }
+        )
 
 
 @extend_schema(parameters=[OpenApiParameter("category")])

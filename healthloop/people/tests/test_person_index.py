@@ -52,8 +52,9 @@ def test_same_id_number_is_the_same_person(make_person):
 @pytest.mark.django_db
 def test_sex_inconsistent_with_id_number_is_rejected_and_nothing_written():
     with pytest.raises(ServiceError) as caught:
-        upsert_person(data=PersonInput(name="赵六", id_number=ID_FEMALE_1949, sex="male"),
-                      actor=None)
+        upsert_person(
+            data=PersonInput(name="赵六", id_number=ID_FEMALE_1949, sex="male"), actor=None
+        )
     assert caught.value.field == "sex"
     assert Person.objects.count() == 0
 
@@ -76,11 +77,13 @@ def test_merge_moves_records_and_leaves_a_tombstone(make_person, catalog):
     from healthloop.records.services import ObservationInput, record_encounter_results
 
     survivor = make_person("周八", id_number=ID_MALE_1980)
-    duplicate = make_person("周八", sex="male", birth_date=dt.date(1980, 1, 1),
-                            employee_no="E1001")
+    duplicate = make_person("周八", sex="male", birth_date=dt.date(1980, 1, 1), employee_no="E1001")
     record_encounter_results(
-        person=duplicate, kind="exam", occurred_at=dt.datetime(2025, 5, 1, tzinfo=dt.UTC),
-        results=[ObservationInput(code="SBP", value="128", unit="mm[Hg]")], actor=None,
+        person=duplicate,
+        kind="exam",
+        occurred_at=dt.datetime(2025, 5, 1, tzinfo=dt.UTC),
+        results=[ObservationInput(code="SBP", value="128", unit="mm[Hg]")],
+        actor=None,
     )
     # when
     merge = merge_persons(survivor=survivor, duplicate=duplicate, actor=None, reason="同一人")

@@ -7,8 +7,13 @@ from healthloop.people.models import PersonAssignment, StaffScope
 
 @pytest.fixture
 def population(org, make_person, make_user):
-    zhang = make_person("张三", id_number=ID_MALE_1980, org_unit=org["dept_a"],
-                        employee_no="R0001", phone="13800138000")
+    zhang = make_person(
+        "张三",
+        id_number=ID_MALE_1980,
+        org_unit=org["dept_a"],
+        employee_no="R0001",
+        phone="13800138000",
+    )
     li = make_person("李娟", id_number=ID_FEMALE_1949, org_unit=org["dept_b"])
     wang = make_person("王强", id_number=ID_MALE_1965, org_unit=org["dept_b"])
     doctor = make_user("dr_liu", "doctor")
@@ -18,8 +23,14 @@ def population(org, make_person, make_user):
     zhang.user = employee
     zhang.save()
     admin = make_user("admin", "admin")
-    return {"zhang": zhang, "li": li, "wang": wang, "doctor": doctor, "employee": employee,
-            "admin": admin}
+    return {
+        "zhang": zhang,
+        "li": li,
+        "wang": wang,
+        "doctor": doctor,
+        "employee": employee,
+        "admin": admin,
+    }
 
 
 def _names(response):
@@ -84,9 +95,7 @@ def test_out_of_scope_person_is_not_found_not_forbidden(population, api):
 
 @pytest.mark.django_db
 def test_person_detail_masks_identifiers_and_is_audited(population, api):
-    response = api(population["doctor"]).get(
-        f"/api/v1/people/persons/{population['zhang'].uuid}/"
-    )
+    response = api(population["doctor"]).get(f"/api/v1/people/persons/{population['zhang'].uuid}/")
     assert response.data["id_number_masked"] == "110***********0016"
     assert response.data["phone_masked"] == "138****8000"
     event = AuditEvent.objects.get(action="person.viewed")

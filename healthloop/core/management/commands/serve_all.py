@@ -17,16 +17,35 @@ def _children(host: str, port: int, mllp_port: int) -> dict[str, list[str]]:
     python = sys.executable
     children = {
         "web": [
-            python, "-m", "gunicorn", "healthloop.wsgi", "--bind", f"{host}:{port}",
-            "--workers", "2", "--threads", "4", "--access-logfile", "-", "--timeout", "120",
+            python,
+            "-m",
+            "gunicorn",
+            "healthloop.wsgi",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
         ],
         "worker": [python, "manage.py", "run_huey", "--quiet"],
     }
     from django.core.management import get_commands
 
     if "mllp_server" in get_commands():
-        children["mllp"] = [python, "manage.py", "mllp_server", "--host", host,
-                            "--port", str(mllp_port)]
+        children["mllp"] = [
+            python,
+            "manage.py",
+            "mllp_server",
+            "--host",
+            host,
+            "--port",
+            str(mllp_port),
+        ]
     return children
 
 
@@ -36,19 +55,23 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--mllp-port", type=int,
-                            default=int(os.environ.get("MLLP_PORT", "2575")))
+        parser.add_argument(
+            "--mllp-port", type=int, default=int(os.environ.get("MLLP_PORT", "2575"))
+        )
 
     def handle(self, *args, **options):
         procs = {
             name: subprocess.Popen(cmd)  # noqa: S603 - our own interpreter and commands
-            for name, cmd in _children(options["host"], options["port"],
-                                       options["mllp_port"]).items()
+            for name, cmd in _children(
+                options["host"], options["port"], options["mllp_port"]
+            ).items()
         }
-        self.stdout.write(self.style.SUCCESS(
-            f"HealthLoop is running: http://{options['host']}:{options['port']}/  "
-            f"(API docs /api/docs/, admin /admin/; parts: {', '.join(procs)}). Ctrl-C stops."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"HealthLoop is running: http://{options['host']}:{options['port']}/  "
+                f"(API docs /api/docs/, admin /admin/; parts: {', '.join(procs)}). Ctrl-C stops."
+            )
+        )
         stopping = False
 
         def stop(*_):

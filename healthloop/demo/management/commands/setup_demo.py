@@ -14,8 +14,9 @@ class Command(BaseCommand):
     help = "Load the demo population if the database is empty, create and print demo log-ins."
 
     def add_arguments(self, parser):
-        parser.add_argument("--persons", type=int,
-                            default=int(os.environ.get("DEMO_PERSONS", "2000")))
+        parser.add_argument(
+            "--persons", type=int, default=int(os.environ.get("DEMO_PERSONS", "2000"))
+        )
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args, **options):
@@ -26,6 +27,5 @@ class Command(BaseCommand):
         rows = create_demo_logins()
         self.stdout.write(self.style.SUCCESS(f"Demo log-ins (password for all: {DEMO_PASSWORD})"))
         for login in rows:
-            self.stdout.write(
-                f"  {login.username:<10} {login.role:<15} {login.display_name:<8} 范围: {login.scope}"
-            )
+            line = f"  {login.username:<10} {login.role:<15} {login.display_name:<8}"
+            self.stdout.write(f"{line} 范围: {login.scope}")
