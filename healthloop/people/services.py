@@ -154,7 +154,7 @@ def _person_foreign_keys() -> list[models.ForeignKey]:
     return [
         rel.field
         for rel in Person._meta.related_objects
-        if rel.many_to_one and rel.field.name not in own
+        if rel.one_to_many and rel.field.name not in own
     ]
 
 
