@@ -293,7 +293,7 @@ _UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
 
 def _load(path):
     with open(path, encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=_UniqueKeyLoader)
+        return yaml.load(fh, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
 
 
 @pytest.fixture(scope="module")
@@ -368,13 +368,13 @@ def test_keys_and_types(items):
     for it in items:
         keys = set(it)
         assert keys <= ALLOWED_KEYS, (it.get("code"), keys - ALLOWED_KEYS)
-        assert BASE_KEYS <= keys, (it.get("code"), BASE_KEYS - keys)
+        assert keys >= BASE_KEYS, (it.get("code"), BASE_KEYS - keys)
         assert it["category"] in CATEGORIES, it["code"]
         assert it["value_type"] in VALUE_TYPES, it["code"]
         for k in ("name_zh", "name_en"):
             assert isinstance(it[k], str) and it[k].strip() == it[k] and it[k], (it["code"], k)
         if it["value_type"] == "numeric":
-            assert NUMERIC_KEYS <= keys, (it["code"], NUMERIC_KEYS - keys)
+            assert keys >= NUMERIC_KEYS, (it["code"], NUMERIC_KEYS - keys)
             assert "answers" not in keys, it["code"]
         else:
             assert it["unit"] is None, it["code"]

@@ -89,7 +89,7 @@ def test_resent_results_change_nothing(man):
     result = ObservationInput(code="GLU", value="5.2", unit="mmol/L", source_key="LIS|123|GLU")
     _record(man, result, source_system="LIS", source_id="123")
     # when the same message arrives again
-    encounter, new = _record(man, result, source_system="LIS", source_id="123")
+    _, new = _record(man, result, source_system="LIS", source_id="123")
     # then
     assert new == []
     assert Encounter.objects.count() == 1 and Observation.objects.count() == 1
