@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "healthloop.assessment",
     "healthloop.interop",
     "healthloop.demo",
+    "healthloop.web",
 ]
 
 MIDDLEWARE = [

@@ -20,4 +20,6 @@ urlpatterns = [
     path("api/v1/records/", include("healthloop.records.urls")),
     path("api/v1/interop/", include("healthloop.interop.urls")),
     path("api/v1/", include("healthloop.assessment.urls")),
+    path("fhir/R4/", include("healthloop.interop.fhir.urls")),
+    path("", include("healthloop.web.urls")),
 ]

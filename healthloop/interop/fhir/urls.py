@@ -1,0 +1,3 @@
+"""FHIR R4 facade over our own tables, mounted at /fhir/R4/."""
+
+urlpatterns: list = []
