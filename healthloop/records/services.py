@@ -9,18 +9,25 @@ import datetime as dt
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from healthloop.audit.services import record_event
 from healthloop.core.clock import age_on
 from healthloop.core.errors import ServiceError
 from healthloop.core.handoff import nudge
 from healthloop.people.models import Person
-from healthloop.records.catalog import Catalog, CatalogError, get_catalog
+from healthloop.records.catalog import Catalog, CatalogError, CatalogItem, get_catalog
 from healthloop.records.errors import RecordError
-from healthloop.records.models import Encounter, Observation, PendingAssessment
+from healthloop.records.models import (
+    Encounter,
+    Observation,
+    ObservationRevision,
+    PendingAssessment,
+)
 
 ASSESSMENT_DRAIN = "assessment"
 
@@ -42,39 +49,39 @@ class ObservationInput:
 
 
 def prepare_observation(
-    catalog: Catalog, person: Person, data: ObservationInput, *, effective_at: dt.datetime
+    catalog: Catalog,
+    person: Person,
+    data: ObservationInput,
+    *,
+    effective_at: dt.datetime,
+    allow_uncatalogued: bool = False,
 ) -> Observation:
     """Validate one result against the catalog and build (not save) its Observation.
 
     Raises CatalogError naming the field: unknown item, unknown unit, not a number, impossible.
+    With ``allow_uncatalogued`` a code outside the catalog (e.g. a FHIR LOINC we do not screen
+    on) is kept as sent, with no item, conversion or computed flag.
     """
     item = catalog.resolve(data.code)
-    if item is None:
-        raise CatalogError("code", f"未知的检查项目代码“{data.code}”")
     when = data.effective_at or effective_at
     obs = Observation(
         person=person,
-        item_id=item.id,
+        item_id=item.id if item else None,
         code_system=data.code_system or "local",
         code=data.code,
-        code_display=data.display or item.name_zh,
+        code_display=data.display or (item.name_zh if item else data.code),
         effective_at=when,
         status=data.status,
         source_key=data.source_key,
         ref_text=data.ref_text,
         uuid=uuid.uuid4(),
     )
-    if item.value_type == "numeric":
-        value = catalog.parse_number(item, data.value)
-        value = catalog.to_catalog_unit(item, value, data.unit)
-        catalog.check_plausible(item, value)
-        obs.value_num = round(value, 4)
-        obs.unit = item.unit
-        age = age_on(person.birth_date, when.date()) if person.birth_date else None
-        flag, ref = catalog.flag(item, value, person.sex, age)
-        obs.flag = data.flag or flag
-        if ref is not None:
-            obs.ref_low, obs.ref_high = ref.low, ref.high
+    if item is None:
+        if not allow_uncatalogued:
+            raise CatalogError("code", f"未知的检查项目代码“{data.code}”")
+        _fill_uncatalogued(obs, data)
+    elif item.value_type == "numeric":
+        _fill_numeric(catalog, item, obs, data, person)
     else:
         text = str(data.value).strip()
         if not text:
@@ -86,6 +93,35 @@ def prepare_observation(
             obs.value_text = text
             obs.flag = data.flag
     return obs
+
+
+def _fill_numeric(
+    catalog: Catalog, item: CatalogItem, obs: Observation, data: ObservationInput, person: Person
+) -> None:
+    value = catalog.parse_number(item, data.value)
+    value = catalog.to_catalog_unit(item, value, data.unit)
+    catalog.check_plausible(item, value)
+    obs.value_num = round(value, 4)
+    obs.unit = item.unit
+    age = age_on(person.birth_date, obs.effective_at.date()) if person.birth_date else None
+    flag, ref = catalog.flag(item, value, person.sex, age)
+    obs.flag = data.flag or flag
+    if ref is not None:
+        obs.ref_low, obs.ref_high = ref.low, ref.high
+
+
+def _fill_uncatalogued(obs: Observation, data: ObservationInput) -> None:
+    raw = data.value
+    try:
+        number = Decimal(str(raw).strip())
+    except InvalidOperation:
+        number = None
+    if isinstance(raw, int | float | Decimal) or (number is not None and number.is_finite()):
+        obs.value_num = round(Decimal(str(raw)), 4)
+    else:
+        obs.value_text = str(raw)
+    obs.unit = data.unit[:30]
+    obs.flag = data.flag
 
 
 def mark_pending(person_ids: Iterable[int], *, reason: str) -> int:
@@ -107,6 +143,7 @@ def record_encounter_results(
     source_system: str = "",
     source_id: str = "",
     exam_package: str = "",
+    allow_uncatalogued: bool = False,
 ) -> tuple[Encounter, list[Observation]]:
     """Record one encounter (an exam, a visit) with its results, all or nothing.
 
@@ -117,7 +154,10 @@ def record_encounter_results(
     catalog = get_catalog()
     try:
         prepared = [
-            prepare_observation(catalog, person, r, effective_at=occurred_at) for r in results
+            prepare_observation(
+                catalog, person, r, effective_at=occurred_at, allow_uncatalogued=allow_uncatalogued
+            )
+            for r in results
         ]
     except CatalogError as exc:
         raise ServiceError(RecordError.INVALID_VALUE, exc.message, field=exc.field) from exc
@@ -156,3 +196,95 @@ def record_encounter_results(
             detail={"count": len(new), "skipped_duplicates": len(prepared) - len(new)},
         )
     return encounter, new
+
+
+_REVISED_FIELDS = (
+    "value_num", "value_text", "value_code", "unit", "ref_low", "ref_high", "ref_text", "flag",
+    "effective_at", "status", "source_message_id",
+)  # fmt: skip
+
+
+def _snapshot(obs: Observation) -> dict[str, Any]:
+    return {name: str(getattr(obs, name)) for name in _REVISED_FIELDS}
+
+
+@transaction.atomic
+def amend_observation(
+    *,
+    observation: Observation,
+    correction: ObservationInput,
+    actor: Any,
+    reason: str,
+    source_message_id: str = "",
+) -> Observation:
+    """Replace an observation's value with a corrected one, keeping the old value as a
+    revision (HL7 result status C, FHIR status amended/corrected)."""
+    catalog = get_catalog()
+    try:
+        fresh = prepare_observation(
+            catalog,
+            observation.person,
+            correction,
+            effective_at=observation.effective_at,
+            allow_uncatalogued=observation.item_id is None,
+        )
+    except CatalogError as exc:
+        raise ServiceError(RecordError.INVALID_VALUE, exc.message, field=exc.field) from exc
+    ObservationRevision.objects.create(
+        observation=observation,
+        revised_at=timezone.now(),
+        previous=_snapshot(observation),
+        reason=reason,
+        source_message_id=source_message_id,
+    )
+    for name in (
+        "value_num",
+        "value_text",
+        "value_code",
+        "unit",
+        "ref_low",
+        "ref_high",
+        "ref_text",
+        "flag",
+        "effective_at",
+    ):
+        setattr(observation, name, getattr(fresh, name))
+    observation.status = Observation.Status.AMENDED
+    observation.source_message_id = source_message_id or observation.source_message_id
+    observation.save()
+    mark_pending([observation.person_id], reason="observation_amended")
+    record_event(
+        actor=actor,
+        action="record.observation_amended",
+        person_uuid=observation.person.uuid,
+        object_type="observation",
+        object_id=str(observation.uuid),
+        purpose=reason,
+    )
+    return observation
+
+
+@transaction.atomic
+def cancel_observation(
+    *, observation: Observation, actor: Any, reason: str, source_message_id: str = ""
+) -> Observation:
+    """Withdraw a result (HL7 status X, FHIR entered-in-error); its value is kept as history."""
+    ObservationRevision.objects.create(
+        observation=observation,
+        revised_at=timezone.now(),
+        previous=_snapshot(observation),
+        reason=reason,
+        source_message_id=source_message_id,
+    )
+    observation.status = Observation.Status.CANCELLED
+    observation.save(update_fields=["status", "updated_at"])
+    mark_pending([observation.person_id], reason="observation_cancelled")
+    record_event(
+        actor=actor,
+        action="record.observation_cancelled",
+        person_uuid=observation.person.uuid,
+        object_type="observation",
+        object_id=str(observation.uuid),
+        purpose=reason,
+    )
+    return observation

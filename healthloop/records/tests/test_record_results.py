@@ -110,3 +110,49 @@ def test_coded_answers_are_flagged_from_the_catalog(man, catalog):
     abnormal = next(code for code, is_abnormal in item.answers.items() if is_abnormal)
     _, (obs,) = _record(man, ObservationInput(code="U_PRO", value=abnormal))
     assert (obs.value_code, obs.flag) == (abnormal, "A")
+
+
+@pytest.mark.django_db
+def test_uncatalogued_code_is_kept_as_sent_when_allowed(man):
+    result = ObservationInput(
+        code="94558-4", code_system="http://loinc.org", value="Detected", display="SARS-CoV-2 Ag"
+    )
+    _, (obs,) = _record(man, result, allow_uncatalogued=True)
+    obs.refresh_from_db()
+    assert (obs.item_id, obs.code, obs.value_text, obs.code_display) == (
+        None,
+        "94558-4",
+        "Detected",
+        "SARS-CoV-2 Ag",
+    )
+
+
+@pytest.mark.django_db
+def test_amendment_replaces_the_value_and_keeps_the_old_one(man):
+    from healthloop.records.models import ObservationRevision
+    from healthloop.records.services import amend_observation
+
+    _, (obs,) = _record(man, ObservationInput(code="GLU", value="15.0", unit="mmol/L"))
+    # when the lab corrects the result
+    amend_observation(
+        observation=obs,
+        correction=ObservationInput(code="GLU", value="5.0", unit="mmol/L"),
+        actor=None,
+        reason="LIS correction",
+    )
+    # then
+    obs.refresh_from_db()
+    assert (obs.value_num, obs.status, obs.flag) == (Decimal("5.0000"), "amended", "N")
+    revision = ObservationRevision.objects.get(observation=obs)
+    assert revision.previous["value_num"] == "15.0000" and revision.previous["flag"] == "H"
+
+
+@pytest.mark.django_db
+def test_cancelled_result_leaves_the_timeline_but_keeps_history(man):
+    from healthloop.records.selectors import item_history
+    from healthloop.records.services import cancel_observation
+
+    _, (obs,) = _record(man, ObservationInput(code="GLU", value="5.5", unit="mmol/L"))
+    cancel_observation(observation=obs, actor=None, reason="wrong patient")
+    assert list(item_history(man, obs.item)) == []
+    assert obs.revisions.count() == 1
