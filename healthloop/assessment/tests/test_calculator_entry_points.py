@@ -1,4 +1,4 @@
-"""The calculator API and CLI speak calculator-api.md: result object, 400/exit 2 naming the field."""
+"""The calculator API and CLI speak calculator-api.md: a result object, or 400 / exit 2."""
 
 import json
 
