@@ -44,6 +44,7 @@ class Perm(StrEnum):
     VIEW_RECORD = "records.view_record"
     VIEW_CATALOG = "records.view_catalog"
     IMPORT_RESULTS = "interop.import_results"
+    MANAGE_INTERFACES = "interop.manage_interfaces"
     RUN_CALCULATOR = "assessment.run_calculator"
     MANAGE_USERS = "accounts.manage_users"
     VIEW_SELF = "accounts.view_self"
@@ -68,6 +69,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.MANAGE_PERSONS,
             Perm.MERGE_PERSONS,
             Perm.IMPORT_RESULTS,
+            Perm.MANAGE_INTERFACES,
             Perm.RUN_CALCULATOR,
             Perm.VIEW_SELF,
         }

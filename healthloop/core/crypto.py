@@ -107,7 +107,9 @@ class EncryptedTextField(models.TextField):
     def from_db_value(
         self, value: str | None, expression: object, connection: object
     ) -> str | None:
-        return None if value in (None, "") else decrypt(value)
+        if value is None or value == "":
+            return value
+        return decrypt(value)
 
     def get_prep_value(self, value: object) -> str | None:
         if value in (None, ""):

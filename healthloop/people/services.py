@@ -17,7 +17,13 @@ from healthloop.people.identity import (
     normalize_mobile,
     parse_resident_id,
 )
-from healthloop.people.models import DuplicateCandidate, OrgUnit, Person, PersonMerge
+from healthloop.people.models import (
+    DuplicateCandidate,
+    OrgUnit,
+    Person,
+    PersonIdentifier,
+    PersonMerge,
+)
 from healthloop.people.names import pinyin_forms
 
 
@@ -80,11 +86,15 @@ def find_person_by_id_number(id_number: str) -> Person | None:
     return person
 
 
-def upsert_person(*, data: PersonInput, actor: Any, source: str = "") -> tuple[Person, bool]:
+def upsert_person(
+    *, data: PersonInput, actor: Any, source: str = "", review_without_id: bool = False
+) -> tuple[Person, bool]:
     """Create the person, or update the one with the same ID number or employee number.
 
     Same resident ID number = same person. A new person who shares name, birth date and phone
     with another becomes a DuplicateCandidate for review; nothing is merged automatically.
+    With ``review_without_id`` (feeds), a person created without a resident ID number is
+    flagged for identity review instead of being rejected.
     Returns (person, created). Raises ServiceError(invalid_identity) naming the field.
     """
     try:
@@ -104,7 +114,9 @@ def upsert_person(*, data: PersonInput, actor: Any, source: str = "") -> tuple[P
                     field="employee_no",
                 )
         created = person is None
-        person = person or Person()
+        person = person or Person(
+            needs_identity_review=review_without_id and not identity.id_number
+        )
         _apply_identity(person, data.name, identity)
         if data.employee_no:
             person.employee_no = data.employee_no
@@ -218,3 +230,29 @@ def merge_persons(
         detail={"moved": moved},
     )
     return merge
+
+
+def find_person_by_identifier(authority: str, value: str) -> Person | None:
+    """The live person a source system knows by (authority, value), following merges."""
+    link = (
+        PersonIdentifier.objects.filter(authority=authority, value=value)
+        .select_related("person")
+        .first()
+    )
+    person = link.person if link else None
+    while person is not None and person.merged_into_id is not None:
+        person = person.merged_into
+    return person
+
+
+def attach_identifiers(person: Person, identifiers: list[tuple[str, str, str]]) -> int:
+    """Remember (authority, value, id_type) for the person; existing links are left alone."""
+    rows = [
+        PersonIdentifier(
+            person=person, authority=authority[:100], value=value[:100], id_type=id_type[:20]
+        )
+        for authority, value, id_type in identifiers
+        if authority and value
+    ]
+    PersonIdentifier.objects.bulk_create(rows, ignore_conflicts=True)
+    return len(rows)
