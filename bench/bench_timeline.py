@@ -49,13 +49,16 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT id FROM records_encounter WHERE person_id = %s "
-                "ORDER BY occurred_at DESC LIMIT 10", [pk])
+                "ORDER BY occurred_at DESC LIMIT 10",
+                [pk],
+            )
             enc = [row[0] for row in cursor.fetchall()]
             cursor.execute(
                 "SELECT * FROM records_observation WHERE encounter_id = ANY(%s)"
-                if connection.vendor == "postgresql" else
-                "SELECT * FROM records_observation WHERE person_id = %s", [enc] if
-                connection.vendor == "postgresql" else [pk])
+                if connection.vendor == "postgresql"
+                else "SELECT * FROM records_observation WHERE person_id = %s",
+                [enc] if connection.vendor == "postgresql" else [pk],
+            )
             cursor.fetchall()
 
     for person_uuid, pk in sample[:20]:  # warm-up
@@ -67,8 +70,10 @@ def main() -> None:
     observations = connection.cursor()
     observations.execute("SELECT count(*) FROM records_observation")
     total_obs = observations.fetchone()[0]
-    print(f"database: {url.split('@')[-1]}  persons: {Person.objects.count()}  "
-          f"observations: {total_obs}")
+    print(
+        f"database: {url.split('@')[-1]}  persons: {Person.objects.count()}  "
+        f"observations: {total_obs}"
+    )
     print(f"timeline API  (ms): {api_stats}")
     print(f"raw SQL base  (ms): {raw_stats}")
     print(f"ratio p95 API / raw SQL: {api_stats['p95'] / max(raw_stats['p95'], 0.001):.1f}x")

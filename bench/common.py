@@ -27,7 +27,8 @@ def setup_django(default_db: str) -> str:
         name = url.rsplit("/", 1)[1]
         subprocess.run(
             ["psql", "-h", "127.0.0.1", "-U", "postgres", "-qc", f"CREATE DATABASE {name}"],
-            capture_output=True, check=False,
+            capture_output=True,
+            check=False,
         )
     import django
 

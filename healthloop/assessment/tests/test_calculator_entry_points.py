@@ -24,8 +24,18 @@ def test_post_calculator_returns_the_result_object(api, doctor):
     # then: the paper's worked example (reference: 10.82 % computed, 11.0 % published)
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"name", "version", "value", "unit", "category", "label", "color",
-                         "basis", "citation", "details"}
+    assert set(body) == {
+        "name",
+        "version",
+        "value",
+        "unit",
+        "category",
+        "label",
+        "color",
+        "basis",
+        "citation",
+        "details",
+    }
     assert body["name"] == "china_par" and body["category"] == "high"
     assert body["value"] == pytest.approx(10.82, abs=0.05)
 
