@@ -1,0 +1,169 @@
+"""The receiving side of the HL7 v2 feed: archive, de-duplicate, ingest, acknowledge.
+
+``receive_hl7(raw, peer)`` is the MLLP listener's handler. For each frame it:
+1. parses (a message that does not parse is archived as failed and answered AE/AR);
+2. in ONE transaction: answers AA without changes if the (sender, control id) was already
+   processed (archiving the copy as a duplicate), else ingests the message and archives it as
+   processed — so the data and its archive row commit together, before the ACK is sent;
+3. on a data error rolls the ingestion back, archives the message as failed with the reason
+   (the dead-letter store) and answers AE with an ERR segment.
+A process that dies mid-way commits nothing and sends no ACK; the sender re-sends, and the
+re-sent copy is processed as if new.
+"""
+
+import logging
+
+from django.db import IntegrityError, close_old_connections, transaction
+from django.utils import timezone
+
+from healthloop.interop import hl7_ingest
+from healthloop.interop.feed_models import InboundMessage, QuarantinedResult
+from healthloop.interop.hl7v2 import (
+    ErrorCode,
+    HL7ParseError,
+    ParsedMessage,
+    ack_for_bytes,
+    build_ack,
+    check_supported,
+    parse_messages,
+)
+from healthloop.interop.hl7v2.ack import sniff_header
+
+log = logging.getLogger(__name__)
+CHANNEL = "hl7v2"
+
+
+def _dedupe_key(message: ParsedMessage) -> str:
+    h = message.header
+    return f"{CHANNEL}|{h.sending_app}|{h.sending_facility}|{h.control_id}"[:255]
+
+
+def _archive_failure(
+    raw: bytes, peer: str, error: HL7ParseError, existing: InboundMessage | None = None
+) -> InboundMessage:
+    header, codec = sniff_header(raw)
+    fields = {
+        "status": InboundMessage.Status.FAILED,
+        "ack_code": error.ack_code,
+        "error_code": str(int(error.code)),
+        "error_text": str(error)[:2000],
+        "error_location": f"{error.segment or ''}{'-' + str(error.field) if error.field else ''}",
+    }
+    if existing is not None:
+        for name, value in fields.items():
+            setattr(existing, name, value)
+        existing.attempts += 1
+        existing.save()
+        return existing
+    return InboundMessage.objects.create(
+        channel=CHANNEL,
+        peer=peer[:100],
+        raw=raw,
+        charset=codec,
+        received_at=timezone.now(),
+        sending_app=(header.sending_app if header else "")[:100],
+        sending_facility=(header.sending_facility if header else "")[:100],
+        message_type=(f"{header.message_type}^{header.trigger}" if header else "")[:20],
+        control_id=(header.control_id if header else "")[:100],
+        **fields,
+    )
+
+
+def _ingest(message: ParsedMessage, inbound: InboundMessage) -> hl7_ingest.IngestOutcome:
+    kind = message.header.message_type
+    if kind == "ORU":
+        return hl7_ingest.ingest_results(message, inbound)
+    if message.header.trigger == "A40":
+        return hl7_ingest.ingest_merge(message)
+    return hl7_ingest.ingest_patient(message)
+
+
+def process_message(
+    message: ParsedMessage, raw: bytes, peer: str, *, existing: InboundMessage | None = None
+) -> str:
+    """Ingest one parsed message with its archive row, atomically. Returns the ACK code."""
+    key = _dedupe_key(message)
+    with transaction.atomic():
+        if InboundMessage.objects.filter(dedupe_key=key).exists():
+            InboundMessage.objects.create(
+                channel=CHANNEL,
+                peer=peer[:100],
+                raw=raw,
+                received_at=timezone.now(),
+                sending_app=message.header.sending_app[:100],
+                sending_facility=message.header.sending_facility[:100],
+                message_type=f"{message.header.message_type}^{message.header.trigger}"[:20],
+                control_id=message.header.control_id[:100],
+                charset=message.charset.codec,
+                status=InboundMessage.Status.DUPLICATE,
+                ack_code="AA",
+            )
+            return "AA"
+        inbound = existing or InboundMessage(
+            channel=CHANNEL,
+            peer=peer[:100],
+            raw=raw,
+            received_at=timezone.now(),
+        )
+        inbound.sending_app = message.header.sending_app[:100]
+        inbound.sending_facility = message.header.sending_facility[:100]
+        inbound.message_type = f"{message.header.message_type}^{message.header.trigger}"[:20]
+        inbound.control_id = message.header.control_id[:100]
+        inbound.charset = message.charset.codec
+        inbound.status = (
+            InboundMessage.Status.REPROCESSED if existing else InboundMessage.Status.PROCESSED
+        )
+        inbound.ack_code, inbound.error_code, inbound.error_text = "AA", "", ""
+        inbound.dedupe_key = key
+        inbound.save()
+        outcome = _ingest(message, inbound)
+        QuarantinedResult.objects.bulk_create(outcome.quarantined)
+        inbound.result_count = outcome.results
+        inbound.quarantined_count = len(outcome.quarantined)
+        inbound.person_uuid = outcome.person.uuid if outcome.person else None
+        inbound.processed_at = timezone.now()
+        inbound.save()
+    return "AA"
+
+
+def receive_hl7(raw: bytes, peer: str) -> bytes:
+    """The MLLP handler: one frame in, one ACK out (after the data is committed)."""
+    close_old_connections()
+    try:
+        messages = parse_messages(raw)
+        for message in messages:
+            check_supported(message)
+        for message in messages:
+            try:
+                process_message(message, raw, peer)
+            except IntegrityError:
+                # A concurrent copy of the same message may have won the race: then this one
+                # is a duplicate. Any other integrity error is a real failure.
+                if not InboundMessage.objects.filter(dedupe_key=_dedupe_key(message)).exists():
+                    raise
+                log.info("duplicate control id %s raced", message.header.control_id)
+    except HL7ParseError as error:
+        _archive_failure(raw, peer, error)
+        return ack_for_bytes(raw, error)
+    except Exception as exc:
+        log.exception("HL7 message from %s could not be processed", peer)
+        error = HL7ParseError(ErrorCode.APPLICATION_INTERNAL_ERROR, "internal error")
+        _archive_failure(raw, peer, error)
+        raise exc
+    finally:
+        close_old_connections()
+    first = messages[0]
+    return build_ack(first.header, code="AA", codec=first.charset.codec or "utf-8")
+
+
+def reprocess_message(inbound: InboundMessage) -> InboundMessage:
+    """Run a dead-letter message through ingestion again (after a mapping or a fix)."""
+    raw = bytes(inbound.raw)
+    try:
+        for message in parse_messages(raw):
+            check_supported(message)
+            process_message(message, raw, inbound.peer, existing=inbound)
+    except HL7ParseError as error:
+        _archive_failure(raw, inbound.peer, error, existing=inbound)
+    inbound.refresh_from_db()
+    return inbound
