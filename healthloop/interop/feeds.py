@@ -13,7 +13,7 @@ re-sent copy is processed as if new.
 
 import logging
 
-from django.db import IntegrityError, close_old_connections, transaction
+from django.db import IntegrityError, close_old_connections, connection, transaction
 from django.utils import timezone
 
 from healthloop.interop import hl7_ingest
@@ -126,9 +126,16 @@ def process_message(
     return "AA"
 
 
+def _release_stale_connections() -> None:
+    """Listener threads hold a connection each: drop it if it broke or aged out. Never inside
+    an atomic block (a caller's transaction, or a test's), where it would close a live one."""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def receive_hl7(raw: bytes, peer: str) -> bytes:
     """The MLLP handler: one frame in, one ACK out (after the data is committed)."""
-    close_old_connections()
+    _release_stale_connections()
     try:
         messages = parse_messages(raw)
         for message in messages:
@@ -151,7 +158,7 @@ def receive_hl7(raw: bytes, peer: str) -> bytes:
         _archive_failure(raw, peer, error)
         raise exc
     finally:
-        close_old_connections()
+        _release_stale_connections()
     first = messages[0]
     return build_ack(first.header, code="AA", codec=first.charset.codec or "utf-8")
 
