@@ -33,4 +33,20 @@ class DeclaredPermission(BasePermission):
         if perm == PUBLIC:
             return True
         user = request.user
-        return bool(user and user.is_authenticated and user.has_perm_code(Perm(perm)))
+        if not (user and user.is_authenticated and user.has_perm_code(Perm(perm))):
+            return False
+        if _needs_otp(request, user) and not getattr(view, "allow_without_otp", False):
+            self.message = "Two-factor verification is required: enrol an authenticator."
+            return False
+        return True
+
+
+def _needs_otp(request: Request, user: Any) -> bool:
+    """Staff on a session that has not passed TOTP while ``OTP_REQUIRED_FOR_STAFF`` is on.
+    API tokens are issued only after the same check, so token requests pass."""
+    from healthloop.accounts.login import otp_required_for
+
+    if not otp_required_for(user) or request.auth is not None:
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return not (is_verified and is_verified())

@@ -12,3 +12,9 @@ def today() -> dt.date:
 def age_on(birth_date: dt.date, on: dt.date) -> int:
     """Completed years of age on a date."""
     return on.year - birth_date.year - ((on.month, on.day) < (birth_date.month, birth_date.day))
+
+
+def now() -> dt.datetime:
+    """The current time (aware, UTC). Time-driven services (escalations, overdue scans) ask
+    here, so that tests can move the clock."""
+    return timezone.now()

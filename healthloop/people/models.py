@@ -105,6 +105,9 @@ class Person(PublicModel):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_from"
     )
 
+    # Blind indexes recomputed by ``manage.py rotate_keys`` (core/keys.py): hash ← plain.
+    BLIND_INDEXES = {"id_number_hash": "id_number", "phone_hash": "phone"}
+
     class Meta:
         verbose_name = "人员"
         verbose_name_plural = "人员"
@@ -193,3 +196,68 @@ class PersonMerge(models.Model):
     )
     moved_rows = models.JSONField(default=dict)
     reason = models.CharField(max_length=200, blank=True)
+
+
+class AccessGrant(PublicModel):
+    """Time-limited access beyond one's scope: to one person or to an org unit (with its
+    descendants), granted with a reason by an administrator or a department head."""
+
+    grantee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_grants"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="access_grants"
+    )
+    org_unit = models.ForeignKey(
+        OrgUnit, null=True, blank=True, on_delete=models.CASCADE, related_name="access_grants"
+    )
+    reason = models.CharField(max_length=300, verbose_name="理由")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField(db_index=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "临时授权"
+        verbose_name_plural = "临时授权"
+        indexes = [models.Index(fields=["grantee", "valid_until"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(org_unit__isnull=False),
+                name="access_grant_has_target",
+            )
+        ]
+
+
+class BreakGlassAccess(PublicModel):
+    """An emergency access to one person outside one's scope: allowed for a short window,
+    flagged (an audit anomaly) and reviewed by an administrator afterwards."""
+
+    class Review(models.TextChoices):
+        PENDING = "pending", "待审核"
+        JUSTIFIED = "justified", "合理"
+        UNJUSTIFIED = "unjustified", "不合理"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="break_glass")
+    reason = models.CharField(max_length=300, verbose_name="紧急原因")
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    review = models.CharField(max_length=12, choices=Review.choices, default=Review.PENDING)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    review_note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "紧急访问"
+        verbose_name_plural = "紧急访问"
+        indexes = [models.Index(fields=["user", "expires_at"]), models.Index(fields=["review"])]

@@ -1,13 +1,34 @@
 """Reads of the person index. Every person list starts from ``access.visible_persons``."""
 
 import re
+import uuid
 from typing import Any
 
 from django.db.models import Q, QuerySet
 
 from healthloop.core.crypto import blind_index
+from healthloop.core.errors import NotFound, ServiceError
 from healthloop.people.access import visible_persons
+from healthloop.people.errors import PersonError
 from healthloop.people.models import OrgUnit, Person
+
+
+def org_unit_param(value: Any, field: str = "org_unit") -> OrgUnit | None:
+    """The org unit a filter parameter names by uuid: None when empty, 400 when the value is not
+    a uuid, 404 when no unit has it."""
+    if value in (None, ""):
+        return None
+    try:
+        key = value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        raise ServiceError(
+            PersonError.BAD_ORG_UNIT, "机构参数不是有效的UUID", field=field
+        ) from None
+    unit = OrgUnit.objects.filter(uuid=key).first()
+    if unit is None:
+        raise NotFound("org unit")
+    return unit
+
 
 _ID_TAIL = re.compile(r"^\d{3}[\dXx]$")
 _FULL_ID = re.compile(r"^\d{17}[\dXx]$")
