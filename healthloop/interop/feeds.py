@@ -9,6 +9,11 @@
    (the dead-letter store) and answers AE with an ERR segment.
 A process that dies mid-way commits nothing and sends no ACK; the sender re-sends, and the
 re-sent copy is processed as if new.
+
+Frames that arrive together on several connections share one transaction (``group_commit``):
+each frame in its own savepoint, every ACK only after the shared commit. Results are written
+through ``records.services.store_encounter_results`` (the bulk path) and the facility's code
+mappings and the PID's identifier links are read in one query each per message.
 """
 
 import logging
@@ -18,6 +23,7 @@ from django.utils import timezone
 
 from healthloop.interop import hl7_ingest
 from healthloop.interop.feed_models import InboundMessage, QuarantinedResult
+from healthloop.interop.group_commit import GroupCommit
 from healthloop.interop.hl7v2 import (
     ErrorCode,
     HL7ParseError,
@@ -99,6 +105,7 @@ def process_message(
                 ack_code="AA",
             )
             return "AA"
+        # Saved once, after the ingestion (the held results point at it and are saved last).
         inbound = existing or InboundMessage(
             channel=CHANNEL,
             peer=peer[:100],
@@ -115,14 +122,13 @@ def process_message(
         )
         inbound.ack_code, inbound.error_code, inbound.error_text = "AA", "", ""
         inbound.dedupe_key = key
-        inbound.save()
         outcome = _ingest(message, inbound)
-        QuarantinedResult.objects.bulk_create(outcome.quarantined)
         inbound.result_count = outcome.results
         inbound.quarantined_count = len(outcome.quarantined)
         inbound.person_uuid = outcome.person.uuid if outcome.person else None
         inbound.processed_at = timezone.now()
         inbound.save()
+        QuarantinedResult.objects.bulk_create(outcome.quarantined)
     return "AA"
 
 
@@ -134,12 +140,40 @@ def _release_stale_connections() -> None:
 
 
 def receive_hl7(raw: bytes, peer: str) -> bytes:
-    """The MLLP handler: one frame in, one ACK out (after the data is committed)."""
+    """The MLLP handler: one frame in, one ACK out (after the data is committed).
+
+    Frames received at the same time on different connections are committed together
+    (``group_commit``): each in its own savepoint, all in one transaction, every ACK after
+    that transaction's commit."""
     _release_stale_connections()
     try:
         messages = parse_messages(raw)
         for message in messages:
             check_supported(message)
+    except HL7ParseError as error:
+        _archive_failure(raw, peer, error)
+        _release_stale_connections()
+        return ack_for_bytes(raw, error)
+
+    def failed() -> None:
+        error = HL7ParseError(ErrorCode.APPLICATION_INTERNAL_ERROR, "internal error")
+        _archive_failure(raw, peer, error)
+
+    try:
+        return GROUP_COMMIT.submit(lambda: _process_frame(messages, raw, peer), on_failure=failed)
+    except Exception:
+        log.exception("HL7 message from %s could not be processed", peer)
+        raise
+    finally:
+        _release_stale_connections()
+
+
+GROUP_COMMIT = GroupCommit()
+
+
+def _process_frame(messages: list[ParsedMessage], raw: bytes, peer: str) -> bytes:
+    """Ingest a parsed frame (inside the caller's transaction); the ACK to send after commit."""
+    try:
         for message in messages:
             try:
                 process_message(message, raw, peer)
@@ -152,13 +186,6 @@ def receive_hl7(raw: bytes, peer: str) -> bytes:
     except HL7ParseError as error:
         _archive_failure(raw, peer, error)
         return ack_for_bytes(raw, error)
-    except Exception as exc:
-        log.exception("HL7 message from %s could not be processed", peer)
-        error = HL7ParseError(ErrorCode.APPLICATION_INTERNAL_ERROR, "internal error")
-        _archive_failure(raw, peer, error)
-        raise exc
-    finally:
-        _release_stale_connections()
     first = messages[0]
     return build_ack(first.header, code="AA", codec=first.charset.codec or "utf-8")
 

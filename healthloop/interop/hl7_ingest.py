@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from healthloop.audit.services import record_event
@@ -35,7 +36,7 @@ from healthloop.interop.hl7v2 import (
     StructuredNumeric,
 )
 from healthloop.people.identity import IdentityError, parse_resident_id
-from healthloop.people.models import Person
+from healthloop.people.models import Person, PersonIdentifier
 from healthloop.people.services import (
     PersonInput,
     attach_identifiers,
@@ -51,6 +52,7 @@ from healthloop.records.services import (
     amend_observation,
     cancel_observation,
     record_encounter_results,
+    store_encounter_results,
 )
 
 _SEX = {"M": "male", "F": "female"}
@@ -87,7 +89,11 @@ def _resident_id(patient: PatientIdentity) -> str:
 
 
 def _identifiers(patient: PatientIdentity, facility: str) -> list[tuple[str, str, str]]:
-    return [(i.assigning_authority or facility, i.id, i.id_type) for i in patient.identifiers]
+    """(authority, value, type) as people.PersonIdentifier stores them (100/100/20 chars)."""
+    return [
+        ((i.assigning_authority or facility)[:100], i.id[:100], i.id_type[:20])
+        for i in patient.identifiers
+    ]
 
 
 def resolve_person(message: ParsedMessage, patient: PatientIdentity | None) -> Person:
@@ -96,11 +102,11 @@ def resolve_person(message: ParsedMessage, patient: PatientIdentity | None) -> P
         raise HL7ParseError(ErrorCode.REQUIRED_FIELD_MISSING, "PID segment is required", "PID")
     facility = _facility(message)
     resident_id = _resident_id(patient)
-    person = None
-    for authority, value, _ in _identifiers(patient, facility):
-        person = find_person_by_identifier(authority, value)
-        if person:
-            break
+    identifiers = _identifiers(patient, facility)
+    known = _linked_persons(identifiers)
+    person = next((known[(a, v)] for a, v, _ in identifiers if (a, v) in known), None)
+    while person is not None and person.merged_into_id is not None:
+        person = person.merged_into
     if person is None and resident_id:
         person = find_person_by_id_number(resident_id)
     name = (patient.family + patient.given).strip() if patient.name else ""
@@ -117,8 +123,22 @@ def resolve_person(message: ParsedMessage, patient: PatientIdentity | None) -> P
             )
         except ServiceError as exc:
             raise HL7ParseError(ErrorCode.DATA_TYPE_ERROR, exc.message, "PID") from exc
-    attach_identifiers(person, _identifiers(patient, facility))
+    missing = [i for i in identifiers if (i[0], i[1]) not in known]
+    if missing:
+        attach_identifiers(person, missing)
     return person
+
+
+def _linked_persons(identifiers: list[tuple[str, str, str]]) -> dict[tuple[str, str], Person]:
+    """The persons already linked to these (authority, value) pairs: one query."""
+    wanted = Q()
+    for authority, value, _ in identifiers:
+        if authority and value:
+            wanted |= Q(authority=authority, value=value)
+    if not wanted:
+        return {}
+    links = PersonIdentifier.objects.filter(wanted).select_related("person")
+    return {(link.authority, link.value): link.person for link in links}
 
 
 def _value_and_unit(obx: ObservationResult) -> tuple[Any, str]:
@@ -133,17 +153,25 @@ def _value_and_unit(obx: ObservationResult) -> tuple[Any, str]:
     return (value or "").strip(), unit
 
 
-def _catalog_code(facility: str, obx: ObservationResult) -> tuple[str | None, bool]:
+def _mappings(facility: str, orders: list[Order]) -> dict[str, tuple[int, str]]:
+    """The facility's mappings for every OBX code of the message: local code → (mapping id,
+    catalog item code), in one query."""
+    codes = {c for order in orders for obx in order.results for c in (obx.code, obx.alt_code) if c}
+    if not codes:
+        return {}
+    rows = CodeMapping.objects.filter(sending_facility=facility, local_code__in=codes)
+    return {
+        code: (pk, item) for pk, code, item in rows.values_list("pk", "local_code", "item__code")
+    }
+
+
+def _catalog_code(
+    facility: str, obx: ObservationResult, mappings: dict[str, tuple[int, str]]
+) -> tuple[str | None, bool]:
     """(code to resolve in the catalog or None, is LOINC) for one OBX."""
-    mapped = (
-        CodeMapping.objects.filter(
-            sending_facility=facility, local_code__in=[obx.code, obx.alt_code]
-        )
-        .select_related("item")
-        .first()
-    )
+    mapped = [mappings[c] for c in (obx.code, obx.alt_code) if c in mappings]
     if mapped:
-        return mapped.item.code, False
+        return min(mapped)[1], False  # the earliest mapping, when both codes are mapped
     catalog = get_catalog()
     for code, system in ((obx.code, obx.coding_system), (obx.alt_code, obx.alt_system)):
         if code and catalog.resolve(code) is not None:
@@ -193,8 +221,11 @@ def ingest_results(message: ParsedMessage, inbound: InboundMessage) -> IngestOut
     person = resolve_person(message, message.patient)
     outcome = IngestOutcome(person=person)
     facility = _facility(message)
+    mappings = _mappings(facility, message.orders)
     for order in message.orders:
-        outcome.results += _ingest_order(message, inbound, person, facility, order, outcome)
+        outcome.results += _ingest_order(
+            message, inbound, person, facility, order, outcome, mappings
+        )
     return outcome
 
 
@@ -205,13 +236,14 @@ def _ingest_order(
     facility: str,
     order: Order,
     outcome: IngestOutcome,
+    mappings: dict[str, tuple[int, str]],
 ) -> int:
     encounter_id = _encounter_id(message, order)
     fresh: list[ObservationInput] = []
     for position, obx in enumerate(order.results, start=1):
         if obx.result_status in ("I", "D") or (obx.value is None and obx.result_status != "X"):
             continue
-        code, is_loinc = _catalog_code(facility, obx)
+        code, is_loinc = _catalog_code(facility, obx, mappings)
         if code is None and not is_loinc:
             outcome.quarantined.append(_hold(inbound, person, facility, encounter_id, order, obx))
             continue
@@ -224,7 +256,7 @@ def _ingest_order(
         return 0
     when = _aware(order.observed_at or message.header.timestamp) or timezone.now()
     try:
-        _, stored = record_encounter_results(
+        _, stored = store_encounter_results(
             person=person,
             kind=Encounter.Kind.EXAM,
             occurred_at=when,
@@ -237,7 +269,7 @@ def _ingest_order(
         )
     except ServiceError as exc:
         raise HL7ParseError(ErrorCode.DATA_TYPE_ERROR, exc.message, "OBX", 5) from exc
-    return len(stored)
+    return stored
 
 
 def _correct(

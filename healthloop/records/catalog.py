@@ -71,6 +71,7 @@ class Catalog:
         self.by_loinc = {item.loinc: item for item in items if item.loinc}
         self.aliases = aliases
         self.synonyms = {k.strip().lower(): v for k, v in synonyms.items()}
+        self._rules: dict[int, ItemRule] = {}
 
     @classmethod
     def from_database(cls) -> "Catalog":
@@ -103,6 +104,13 @@ class Catalog:
             )
         aliases = dict(ItemAlias.objects.values_list("alias", "item_id"))
         return cls(items, aliases, read_unit_synonyms())
+
+    def rule(self, item: CatalogItem) -> "ItemRule":
+        """The item's precomputed validation rule (built once per catalog refresh)."""
+        found = self._rules.get(item.id)
+        if found is None:
+            found = self._rules[item.id] = ItemRule(self, item)
+        return found
 
     def resolve(self, code: str) -> CatalogItem | None:
         """A catalog item from a local code, a LOINC code or an alias (case-insensitive)."""
@@ -165,6 +173,107 @@ class Catalog:
         if abnormal is None:
             return ""
         return Flag.ABNORMAL if abnormal else Flag.NORMAL
+
+
+# (value_num, value_text, value_code, unit, ref_low, ref_high, flag): a result's stored value
+# columns, as ``ItemRule.prepare`` computes them.
+PreparedValue = tuple[Decimal | None, str, str, str, Decimal | None, Decimal | None, str]
+_IDENTITY = (Decimal(1), Decimal(0))
+# Plain str, not the TextChoices members: the bulk path hands these to the database driver.
+_LL, _HH, _L, _H, _N = (
+    str(f.value) for f in (Flag.CRITICAL_LOW, Flag.CRITICAL_HIGH, Flag.LOW, Flag.HIGH, Flag.NORMAL)
+)
+
+
+class ItemRule:
+    """One item's validation and conversion, with everything that does not depend on the value
+    worked out once: the conversion per unit as sources spell it, the reference range per
+    (sex, age). ``prepare`` gives exactly what the Catalog methods give, step by step (parse,
+    convert, plausibility, round to 4 places, flag against the unrounded value), with the same
+    CatalogError messages; ``services.prepare_observation`` is built on it."""
+
+    __slots__ = ("_refs", "_units", "catalog", "coded", "item", "numeric")
+
+    def __init__(self, catalog: Catalog, item: CatalogItem) -> None:
+        self.catalog, self.item = catalog, item
+        self.numeric = item.value_type == "numeric"
+        self.coded = item.value_type in ("coded", "ordinal")
+        self._units: dict[str, tuple[Decimal, Decimal] | None] = {}
+        self._refs: dict[
+            tuple[str, int | None], tuple[Range | None, Decimal | None, Decimal | None]
+        ] = {}
+
+    def conversion(self, unit: str) -> tuple[Decimal, Decimal] | None:
+        """(factor, offset) for a unit as sent; None when no conversion applies."""
+        try:
+            return self._units[unit]
+        except KeyError:
+            pass
+        item = self.item
+        if not unit.strip() or not item.units:
+            found = None
+        else:
+            found = item.units.get(self.catalog.canonical_unit(unit).lower())
+            if found is None:
+                raise CatalogError("unit", f"{item.name_zh}不支持单位“{unit}”（应为{item.unit}）")
+            if found == _IDENTITY:
+                found = None
+        self._units[unit] = found
+        return found
+
+    def reference(
+        self, sex: str, age: int | None
+    ) -> tuple[Range | None, Decimal | None, Decimal | None]:
+        key = (sex, age)
+        found = self._refs.get(key)
+        if found is None:
+            ref = self.item.reference_range(sex, age)
+            found = self._refs[key] = (ref, *((ref.low, ref.high) if ref else (None, None)))
+        return found
+
+    def prepare(
+        self, raw: object, unit: str, sex: str, age: int | None, flag: str = ""
+    ) -> PreparedValue:
+        """The stored value columns of one result; raises CatalogError naming the field."""
+        item = self.item
+        if self.numeric:
+            text = raw if type(raw) is str else str(raw)
+            try:
+                value = Decimal(text.strip())
+            except InvalidOperation:
+                raise CatalogError("value", f"{item.name_zh}的结果“{raw}”不是数值") from None
+            if not value.is_finite():
+                raise CatalogError("value", f"{item.name_zh}的结果“{raw}”不是数值")
+            conversion = self.conversion(unit)
+            if conversion is not None:
+                value = value * conversion[0] + conversion[1]
+            low, high = item.plausible_min, item.plausible_max
+            if (low is not None and value < low) or (high is not None and value > high):
+                raise CatalogError(
+                    "value",
+                    f"{item.name_zh}的结果{value}{item.unit}不可能（合理范围{low}–{high}{item.unit}）",
+                )
+            ref, ref_low, ref_high = self.reference(sex, age)
+            if not flag:
+                if item.critical_low is not None and value <= item.critical_low:
+                    flag = _LL
+                elif item.critical_high is not None and value >= item.critical_high:
+                    flag = _HH
+                elif ref is None:
+                    flag = ""
+                elif ref_low is not None and value < ref_low:
+                    flag = _L
+                elif ref_high is not None and value > ref_high:
+                    flag = _H
+                else:
+                    flag = _N
+            return round(value, 4), "", "", item.unit, ref_low, ref_high, flag
+        text = (raw if type(raw) is str else str(raw)).strip()
+        if not text:
+            raise CatalogError("value", f"{item.name_zh}的结果为空")
+        if self.coded:
+            return None, "", text, "", None, None, flag or self.catalog.flag_coded(item, text)
+        return None, text, "", "", None, None, flag
 
 
 _cache: tuple[float, Catalog] | None = None

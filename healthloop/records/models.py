@@ -1,8 +1,11 @@
 """The health record: the exam-item catalog, encounters, observations and clinical facts.
 
-Observation is the big table (tens of millions of rows). Its indexes serve the two hot reads:
-one person's history of one item (person, item, effective_at) and population queries on one
-item (item, effective_at).
+Observation is the big table (tens of millions of rows). Each index costs every insert, so it
+has only those the reads need: (person, item, effective_at) for one person's history of one
+item, the latest value per item for a person and, by its prefix, everything of one person;
+(item, effective_at) for population queries on one item; encounter for an exam's results;
+unique uuid (public id) and source_key (duplicate detection). No single-column person or item
+index: the composite indexes' prefixes serve those look-ups.
 """
 
 from django.db import models
@@ -129,12 +132,16 @@ class Observation(PublicModel):
         CANCELLED = "cancelled", "已取消"
         PRELIMINARY = "preliminary", "初步"
 
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="observations")
+    # No index of their own: the (person, item, effective_at) and (item, effective_at) indexes
+    # begin with these columns.
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="observations", db_index=False
+    )
     encounter = models.ForeignKey(
         Encounter, null=True, blank=True, on_delete=models.PROTECT, related_name="observations"
     )
     item = models.ForeignKey(
-        ExamItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        ExamItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     # The source's coding, kept as sent (LOINC or a local code) — for items outside our catalog
     # (e.g. a FHIR Observation with a LOINC code we do not screen on) and for audit.
@@ -152,7 +159,9 @@ class Observation(PublicModel):
     effective_at = models.DateTimeField()
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.FINAL)
     source_message_id = models.CharField(max_length=100, blank=True)
-    source_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
+    # Unique per source (import: system:exam:item; HL7: facility|order|code|sub-id); NULL for
+    # results without one. A constraint rather than unique=True: no extra LIKE index.
+    source_key = models.CharField(max_length=200, null=True, blank=True)
 
     class Meta:
         verbose_name = "检查结果"
@@ -160,7 +169,9 @@ class Observation(PublicModel):
         indexes = [
             models.Index(fields=["person", "item", "effective_at"], name="obs_person_item_time"),
             models.Index(fields=["item", "effective_at"], name="obs_item_time"),
-            models.Index(fields=["person", "effective_at"], name="obs_person_time"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["source_key"], name="uniq_observation_source_key")
         ]
 
 

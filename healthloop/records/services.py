@@ -20,6 +20,7 @@ from healthloop.core.clock import age_on
 from healthloop.core.errors import ServiceError
 from healthloop.core.handoff import nudge
 from healthloop.people.models import Person
+from healthloop.records.bulk import insert_rows, uuid7s
 from healthloop.records.catalog import Catalog, CatalogError, CatalogItem, get_catalog
 from healthloop.records.errors import RecordError
 from healthloop.records.models import (
@@ -80,54 +81,129 @@ def prepare_observation(
         if not allow_uncatalogued:
             raise CatalogError("code", f"未知的检查项目代码“{data.code}”")
         _fill_uncatalogued(obs, data)
-    elif item.value_type == "numeric":
-        _fill_numeric(catalog, item, obs, data, person)
-    else:
-        text = str(data.value).strip()
-        if not text:
-            raise CatalogError("value", f"{item.name_zh}的结果为空")
-        if item.value_type in ("coded", "ordinal"):
-            obs.value_code = text
-            obs.flag = data.flag or catalog.flag_coded(item, text)
-        else:
-            obs.value_text = text
-            obs.flag = data.flag
+        return obs
+    rule = catalog.rule(item)
+    age = None
+    if rule.numeric and person.birth_date:
+        age = age_on(person.birth_date, when.date())
+    (
+        obs.value_num, obs.value_text, obs.value_code, obs.unit, obs.ref_low, obs.ref_high,
+        obs.flag,
+    ) = rule.prepare(data.value, data.unit, person.sex, age, data.flag)  # fmt: skip
     return obs
 
 
-def _fill_numeric(
-    catalog: Catalog, item: CatalogItem, obs: Observation, data: ObservationInput, person: Person
-) -> None:
-    value = catalog.parse_number(item, data.value)
-    value = catalog.to_catalog_unit(item, value, data.unit)
-    catalog.check_plausible(item, value)
-    obs.value_num = round(value, 4)
-    obs.unit = item.unit
-    age = age_on(person.birth_date, obs.effective_at.date()) if person.birth_date else None
-    flag, ref = catalog.flag(item, value, person.sex, age)
-    obs.flag = data.flag or flag
-    if ref is not None:
-        obs.ref_low, obs.ref_high = ref.low, ref.high
-
-
 def _fill_uncatalogued(obs: Observation, data: ObservationInput) -> None:
+    obs.value_num, obs.value_text, obs.unit, obs.flag = _uncatalogued_values(data)
+
+
+def _uncatalogued_values(data: ObservationInput) -> tuple[Decimal | None, str, str, str]:
+    """(value_num, value_text, unit, flag) of a result kept as sent."""
     raw = data.value
     try:
         number = Decimal(str(raw).strip())
     except InvalidOperation:
         number = None
     if isinstance(raw, int | float | Decimal) or (number is not None and number.is_finite()):
-        obs.value_num = round(Decimal(str(raw)), 4)
+        return round(Decimal(str(raw)), 4), "", data.unit[:30], data.flag
+    return None, str(raw), data.unit[:30], data.flag
+
+
+# The lean form of a validated result for the bulk path: a tuple in RESULT_COLUMNS order, built
+# by ``prepare_result`` with the catalog's precomputed ItemRule; ``insert_results`` adds the
+# row's person, encounter and time and writes it through records.bulk (COPY on PostgreSQL).
+RESULT_COLUMNS = (
+    "item_id", "code", "code_display", "ref_text", "source_key",
+    "value_num", "value_text", "value_code", "unit", "ref_low", "ref_high", "flag",
+)  # fmt: skip
+PreparedResult = tuple[Any, ...]
+RESULT_VALUE_CODE = RESULT_COLUMNS.index("value_code")
+_ROW_COLUMNS = (
+    "uuid", "created_at", "updated_at", "person_id", "encounter_id", "effective_at", "status",
+    "code_system", "source_message_id", *RESULT_COLUMNS,
+)  # fmt: skip
+
+
+def prepare_result(
+    catalog: Catalog,
+    item: CatalogItem,
+    value: Any,
+    *,
+    unit: str = "",
+    sex: str = "unknown",
+    age: int | None = None,
+    code: str = "",
+    display: str = "",
+    ref_text: str = "",
+    source_key: str | None = None,
+    flag: str = "",
+) -> PreparedResult:
+    """Validate one catalogued result (as ``prepare_observation`` does, same errors) into the
+    lean tuple the bulk path writes. ``age`` is the person's age on the result's date."""
+    values = catalog.rule(item).prepare(value, unit, sex, age, flag)
+    return (item.id, code or item.code, display or item.name_zh, ref_text, source_key, *values)
+
+
+def insert_results(
+    groups: Iterable[tuple[int, int | None, dt.datetime, Sequence[PreparedResult]]],
+    *,
+    status: str = Observation.Status.FINAL,
+    code_system: str = "local",
+    source_message_id: str = "",
+) -> int:
+    """Write prepared results in bulk; each group is (person id, encounter id or None, effective
+    time, results). The caller holds the transaction and calls ``mark_pending``."""
+    status = str(status)
+    return _insert_rows(
+        (person_id, encounter_id, effective_at, status, code_system, source_message_id, *result)
+        for person_id, encounter_id, effective_at, results in groups
+        for result in results
+    )
+
+
+def _insert_rows(rows: Iterable[tuple[Any, ...]]) -> int:
+    """Rows in _ROW_COLUMNS order without the uuid and timestamps, which are added here."""
+    rows = list(rows)
+    now = timezone.now()
+    ids = uuid7s(len(rows))
+    return insert_rows(
+        Observation, _ROW_COLUMNS, [(u, now, now, *row) for u, row in zip(ids, rows, strict=True)]
+    )
+
+
+def _prepared_row(
+    catalog: Catalog,
+    person: Person,
+    data: ObservationInput,
+    occurred_at: dt.datetime,
+    allow_uncatalogued: bool,
+) -> tuple[dt.datetime, str, str, PreparedResult]:
+    """(effective time, status, code system, prepared result): prepare_observation's rules."""
+    item = catalog.resolve(data.code)
+    when = data.effective_at or occurred_at
+    if item is None:
+        if not allow_uncatalogued:
+            raise CatalogError("code", f"未知的检查项目代码“{data.code}”")
+        num, text, unit, flag = _uncatalogued_values(data)
+        head = (None, data.code, data.display or data.code, data.ref_text, data.source_key)
+        result: PreparedResult = (*head, num, text, "", unit, None, None, flag)
     else:
-        obs.value_text = str(raw)
-    obs.unit = data.unit[:30]
-    obs.flag = data.flag
+        age = None
+        if person.birth_date and catalog.rule(item).numeric:
+            age = age_on(person.birth_date, when.date())
+        result = prepare_result(
+            catalog, item, data.value, unit=data.unit, sex=person.sex, age=age, code=data.code,
+            display=data.display, ref_text=data.ref_text, source_key=data.source_key,
+            flag=data.flag,
+        )  # fmt: skip
+    return when, str(data.status), data.code_system or "local", result
 
 
 def mark_pending(person_ids: Iterable[int], *, reason: str) -> int:
-    rows = [PendingAssessment(person_id=pid, reason=reason) for pid in set(person_ids)]
-    PendingAssessment.objects.bulk_create(rows)
+    now = timezone.now()
+    rows = [(pid, reason, now) for pid in set(person_ids)]
     if rows:
+        insert_rows(PendingAssessment, ("person_id", "reason", "created_at"), rows)
         nudge(ASSESSMENT_DRAIN)
     return len(rows)
 
@@ -162,40 +238,105 @@ def record_encounter_results(
     except CatalogError as exc:
         raise ServiceError(RecordError.INVALID_VALUE, exc.message, field=exc.field) from exc
     with transaction.atomic():
-        encounter = None
-        if source_id:
-            encounter = Encounter.objects.filter(
-                source_system=source_system, source_id=source_id
-            ).first()
-        if encounter is None:
-            encounter = Encounter.objects.create(
-                person=person,
-                kind=kind,
-                occurred_at=occurred_at,
-                facility=facility,
-                source_system=source_system,
-                source_id=source_id,
-                exam_package=exam_package,
-            )
-        keys = [o.source_key for o in prepared if o.source_key]
-        seen = set(
-            Observation.objects.filter(source_key__in=keys).values_list("source_key", flat=True)
+        encounter = _encounter(
+            person, kind, occurred_at, facility, source_system, source_id, exam_package
         )
+        seen = _stored_keys([o.source_key for o in prepared if o.source_key])
         new = [o for o in prepared if not o.source_key or o.source_key not in seen]
         for obs in new:
             obs.encounter = encounter
         Observation.objects.bulk_create(new)
-        if new:
-            mark_pending([person.pk], reason="observations")
-        record_event(
-            actor=actor,
-            action="record.results_recorded",
-            person_uuid=person.uuid,
-            object_type="encounter",
-            object_id=str(encounter.uuid),
-            detail={"count": len(new), "skipped_duplicates": len(prepared) - len(new)},
-        )
+        _recorded(actor, person, encounter, len(new), len(prepared) - len(new))
     return encounter, new
+
+
+def store_encounter_results(
+    *,
+    person: Person,
+    kind: str,
+    occurred_at: dt.datetime,
+    results: Sequence[ObservationInput],
+    actor: Any,
+    facility: str = "",
+    source_system: str = "",
+    source_id: str = "",
+    exam_package: str = "",
+    allow_uncatalogued: bool = False,
+) -> tuple[Encounter, int]:
+    """``record_encounter_results`` through the bulk path, for feeds that need no Observation
+    objects back (HL7): the same validation, errors, duplicate skipping, hand-off and audit;
+    returns the encounter and the number of results stored."""
+    catalog = get_catalog()
+    try:
+        prepared = [
+            _prepared_row(catalog, person, r, occurred_at, allow_uncatalogued) for r in results
+        ]
+    except CatalogError as exc:
+        raise ServiceError(RecordError.INVALID_VALUE, exc.message, field=exc.field) from exc
+    # No savepoint of its own (two round trips per call): a failure rolls back the caller's.
+    with transaction.atomic(savepoint=False):
+        encounter = _encounter(
+            person, kind, occurred_at, facility, source_system, source_id, exam_package
+        )
+        seen = _stored_keys([key for *_, r in prepared if (key := r[_RESULT_KEY])])
+        new = [
+            (person.pk, encounter.pk, when, status, system, "", *result)
+            for when, status, system, result in prepared
+            if not result[_RESULT_KEY] or result[_RESULT_KEY] not in seen
+        ]
+        _insert_rows(new)
+        _recorded(actor, person, encounter, len(new), len(prepared) - len(new))
+    return encounter, len(new)
+
+
+_RESULT_KEY = RESULT_COLUMNS.index("source_key")
+
+
+def _encounter(
+    person: Person,
+    kind: str,
+    occurred_at: dt.datetime,
+    facility: str,
+    source_system: str,
+    source_id: str,
+    exam_package: str,
+) -> Encounter:
+    """The encounter with this source id, or a new one."""
+    encounter = None
+    if source_id:
+        encounter = Encounter.objects.filter(
+            source_system=source_system, source_id=source_id
+        ).first()
+    if encounter is None:
+        encounter = Encounter.objects.create(
+            person=person,
+            kind=kind,
+            occurred_at=occurred_at,
+            facility=facility,
+            source_system=source_system,
+            source_id=source_id,
+            exam_package=exam_package,
+        )
+    return encounter
+
+
+def _stored_keys(keys: list[str]) -> set[str]:
+    if not keys:
+        return set()
+    return set(Observation.objects.filter(source_key__in=keys).values_list("source_key", flat=True))
+
+
+def _recorded(actor: Any, person: Person, encounter: Encounter, count: int, skipped: int) -> None:
+    if count:
+        mark_pending([person.pk], reason="observations")
+    record_event(
+        actor=actor,
+        action="record.results_recorded",
+        person_uuid=person.uuid,
+        object_type="encounter",
+        object_id=str(encounter.uuid),
+        detail={"count": count, "skipped_duplicates": skipped},
+    )
 
 
 _REVISED_FIELDS = (

@@ -10,6 +10,8 @@ An exam number already stored for another person, or with another date, is a con
 import datetime as dt
 from collections.abc import Iterable
 
+from django.db import connection
+
 from healthloop.records.models import Encounter, Observation
 
 _CHUNK = 500
@@ -23,6 +25,14 @@ def stored_keys(keys: Iterable[str]) -> set[str]:
     """The keys among ``keys`` that an observation already carries."""
     wanted = sorted(set(keys))
     found: set[str] = set()
+    if connection.vendor == "postgresql":  # one query, the keys as one array parameter
+        table = Observation._meta.db_table
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT source_key FROM {table} WHERE source_key = ANY(%s)",  # noqa: S608
+                [wanted],
+            )
+            return {key for (key,) in cursor.fetchall()}
     for start in range(0, len(wanted), _CHUNK):
         query = Observation.objects.filter(source_key__in=wanted[start : start + _CHUNK])
         found.update(query.values_list("source_key", flat=True))

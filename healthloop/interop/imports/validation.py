@@ -1,7 +1,10 @@
 """Rows → prepared observations or row problems. Nothing is written here.
 
-Every result goes through ``records.services.prepare_observation`` (catalog item, unit
-conversion, number, plausibility, flag), so the import knows no catalog rule of its own.
+Every result goes through ``records.services.prepare_result`` (catalog item, unit conversion,
+number, plausibility, flag: the catalog's precomputed ``ItemRule``, the same rules and messages
+as ``prepare_observation``), so the import knows no catalog rule of its own. A prepared result
+is a plain tuple (``records.services.RESULT_COLUMNS``), not a model instance: a 50,000-result
+file would otherwise spend most of its time building Django objects.
 Identities go through ``people.services.clean_identity`` (see ``persons``).
 
 Duplicates and conflicts: see ``dedupe``.
@@ -14,6 +17,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from healthloop.core.clock import age_on
 from healthloop.interop.imports import values
 from healthloop.interop.imports.columns import Field, Layout, resolve_item
 from healthloop.interop.imports.dedupe import source_key, stored_exams, stored_keys
@@ -22,15 +26,19 @@ from healthloop.interop.imports.errors import ImportErrorCode as Code
 from healthloop.interop.imports.parsing import SourceRow
 from healthloop.interop.imports.persons import IdentityProblem, PersonPlan, PersonResolver
 from healthloop.people.models import Person
-from healthloop.records.catalog import Catalog, CatalogError
-from healthloop.records.models import Observation
-from healthloop.records.services import ObservationInput, prepare_observation
+from healthloop.records.catalog import Catalog, CatalogError, CatalogItem
+from healthloop.records.services import (
+    RESULT_COLUMNS,
+    RESULT_VALUE_CODE,
+    PreparedResult,
+    prepare_result,
+)
 
 EXAMPLE_PREFIXES = ("示例", "EXAMPLE")  # the template's example row; skipped, never imported
 _CATALOG_CODES = {"code": Code.UNKNOWN_ITEM, "unit": Code.UNKNOWN_UNIT, "value": Code.INVALID_VALUE}
 
 
-Result = tuple[str, str, Any, str, Field | str]  # item code, code to send, value, unit, column
+Result = tuple[CatalogItem, str, Any, str, Field | str]  # item, code to send, value, unit, column
 
 
 @dataclass
@@ -40,7 +48,7 @@ class PreparedRow:
     exam_no: str
     exam_at: dt.datetime
     exam_package: str
-    observations: list[Observation]
+    observations: list[PreparedResult]
     duplicates: int = 0
 
 
@@ -67,8 +75,8 @@ class RowValidator:
         self.layout, self.catalog, self.source_system = layout, catalog, source_system
         self.today = timezone.localdate()
         self.exams: dict[str, _Seen] = {}
-        self.keys: dict[str, tuple[int, str]] = {}
-        self.items: dict[tuple[str, str], tuple[str, Field, str] | RowProblem] = {}
+        self.keys: dict[str, tuple[int, tuple[Any, str]]] = {}
+        self.items: dict[tuple[str, str], tuple[str, Field, CatalogItem] | RowProblem] = {}
         self.stored: set[str] = set()
         self.dates: dict[Any, tuple[dt.datetime, dt.date] | values.CellError] = {}
         self.problems: list[RowProblem] = []
@@ -93,23 +101,30 @@ class RowValidator:
         exam_no, exam_at = self._exam(row.number, cells, plan)
         # A failed identity or exam date still gets its results checked, against a stand-in
         # person, so that the report lists every problem of the row at once.
-        stand_in = plan or PersonPlan(Person(name="", sex="unknown"))
-        observations: list[Observation] = []
+        person = (plan or _STAND_IN).person
+        sex, birth = person.sex, person.birth_date
+        when = exam_at or timezone.now()
+        age = age_on(birth, when.date()) if birth else None
+        ref_text = values.text(cells.get(Field.REF_TEXT))[:100]
+        observations: list[PreparedResult] = []
         stored = 0
-        for item_code, code, value, unit, column in self._results(row, cells):
-            if exam_no and source_key(self.source_system, exam_no, item_code) in self.stored:
+        for item, code, value, unit, column in self._results(row, cells):
+            key = source_key(self.source_system, exam_no or "", item.code)
+            if exam_no and key in self.stored:
                 stored += 1  # imported before: skipped unchecked
                 continue
-            obs = self._observation(
-                row.number,
-                stand_in,
-                exam_no or "",
-                exam_at or timezone.now(),
-                (code, value, unit, column),
-                cells,
-            )
-            if obs is not None:
-                observations.append(obs)
+            try:
+                result = prepare_result(
+                    self.catalog, item, values.text(value), unit=unit, sex=sex, age=age,
+                    code=code, ref_text=ref_text, source_key=key,
+                )  # fmt: skip
+            except CatalogError as exc:
+                self._catalog_problem(row.number, exc, column, value, unit)
+                continue
+            if len(result[RESULT_VALUE_CODE]) > 60:
+                self.problem(row.number, column, value, "结果超过60个字符", Code.VALUE_TOO_LONG)
+                continue
+            observations.append(result)
         if len(self.problems) > before or plan is None or not exam_no or exam_at is None:
             return None
         if not observations and not stored:
@@ -199,7 +214,7 @@ class RowValidator:
         if self.layout.kind == "wide":
             width = len(row.cells)
             return [
-                (column.item.code, column.code, row.cells[i], column.unit, self.layout.headers[i])
+                (column.item, column.code, row.cells[i], column.unit, self.layout.headers[i])
                 for i, column in self.layout.items.items()
                 if i < width and values.text(row.cells[i]) != ""
             ]
@@ -219,8 +234,8 @@ class RowValidator:
         keys = []
         for row, cells in zip(rows, all_cells, strict=True):
             exam_no = values.text(cells.get(Field.EXAM_NO))
-            for item_code, *_ in self._results(row, cells, report=False):
-                keys.append(source_key(self.source_system, exam_no, item_code))
+            for item, *_ in self._results(row, cells, report=False):
+                keys.append(source_key(self.source_system, exam_no, item.code))
         return keys
 
     def _long_item(
@@ -229,7 +244,7 @@ class RowValidator:
         cells: dict[Field, Any],
         *,
         report: bool = True,
-    ) -> tuple[str, Field, str] | None:
+    ) -> tuple[str, Field, CatalogItem] | None:
         code = values.text(cells.get(Field.ITEM_CODE))
         name = values.text(cells.get(Field.ITEM_NAME))
         if (code, name) not in self.items:
@@ -243,14 +258,14 @@ class RowValidator:
             return None
         return found
 
-    def _find_item(self, code: str, name: str) -> tuple[str, Field, str] | RowProblem:
-        """(code to send, the column it came from, catalog item code), or the problem."""
+    def _find_item(self, code: str, name: str) -> tuple[str, Field, CatalogItem] | RowProblem:
+        """(code to send, the column it came from, catalog item), or the problem."""
         if code and (item := self.catalog.resolve(code)) is not None:
-            return code, Field.ITEM_CODE, item.code
+            return code, Field.ITEM_CODE, item
         if code and len(code) <= 60 and (item := resolve_item(self.catalog, code)):
-            return item.code, Field.ITEM_CODE, item.code
+            return item.code, Field.ITEM_CODE, item
         if name and (item := resolve_item(self.catalog, name)):
-            return item.code, Field.ITEM_NAME, item.code  # an unknown HIS code, a known name
+            return item.code, Field.ITEM_NAME, item  # an unknown HIS code, a known name
         if code:
             column, value, reason = Field.ITEM_CODE, code, f"未知的检查项目代码“{code}”"
         elif name:
@@ -260,71 +275,62 @@ class RowValidator:
         code_value = Code.UNKNOWN_ITEM if value else Code.MISSING_VALUE
         return RowProblem(0, self.layout.header_of(column), value, reason, code_value)
 
-    def _observation(
-        self,
-        number: int,
-        plan: PersonPlan,
-        exam_no: str,
-        exam_at: dt.datetime,
-        result: tuple[str, Any, str, Field | str],
-        cells: dict[Field, Any],
-    ) -> Observation | None:
-        code, value, unit, column = result
-        ref_text = values.text(cells.get(Field.REF_TEXT))[:100]
-        data = ObservationInput(code=code, value=values.text(value), unit=unit, ref_text=ref_text)
-        try:
-            obs = prepare_observation(self.catalog, plan.person, data, effective_at=exam_at)
-        except CatalogError as exc:
-            where, shown = column, value
-            if self.layout.kind == "long" and exc.field in ("unit", "value"):
-                where = Field.UNIT if exc.field == "unit" else Field.VALUE
-                shown = unit if exc.field == "unit" else value
-            self.problem(
-                number, where, shown, exc.message, _CATALOG_CODES.get(exc.field, Code.INVALID_VALUE)
-            )
-            return None
-        if len(obs.value_code) > 60:
-            self.problem(number, column, value, "结果超过60个字符", Code.VALUE_TOO_LONG)
-            return None
-        item_code = self.catalog.by_id[obs.item_id].code
-        obs.source_key = source_key(self.source_system, exam_no, item_code)
-        return obs
+    def _catalog_problem(
+        self, number: int, exc: CatalogError, column: Field | str, value: Any, unit: str
+    ) -> None:
+        where, shown = column, value
+        if self.layout.kind == "long" and exc.field in ("unit", "value"):
+            where = Field.UNIT if exc.field == "unit" else Field.VALUE
+            shown = unit if exc.field == "unit" else value
+        self.problem(
+            number, where, shown, exc.message, _CATALOG_CODES.get(exc.field, Code.INVALID_VALUE)
+        )
 
     def drop_file_duplicates(self, prepared: PreparedRow) -> bool:
         """Drop results seen earlier in the file; False (and a problem) on a conflict."""
-        kept: list[Observation] = []
-        for obs in prepared.observations:
-            first = self.keys.get(str(obs.source_key))
+        kept: list[PreparedResult] = []
+        for result in prepared.observations:
+            key = result[_KEY]
+            first = self.keys.get(key)
             if first is None:
-                kept.append(obs)
-            elif first[1] == _shown_value(obs):
+                kept.append(result)
+            elif first[1] == _compared(result):
                 prepared.duplicates += 1
             else:
                 self.problem(
                     prepared.number,
-                    self._value_column(obs),
-                    _shown_value(obs),
-                    f"第{first[0]}行已有同一体检编号的{obs.code_display}结果“{first[1]}”，"
-                    "与本行不同",
+                    self._value_column(result),
+                    _shown_value(_compared(result)),
+                    f"第{first[0]}行已有同一体检编号的{result[_DISPLAY]}结果"
+                    f"“{_shown_value(first[1])}”，与本行不同",
                     Code.DUPLICATE_CONFLICT,
                 )
                 return False
-        for obs in kept:
-            self.keys[str(obs.source_key)] = (prepared.number, _shown_value(obs))
+        for result in kept:
+            self.keys[result[_KEY]] = (prepared.number, _compared(result))
         prepared.observations = kept
         return True
 
-    def _value_column(self, obs: Observation) -> Field | str:
+    def _value_column(self, result: PreparedResult) -> Field | str:
         if self.layout.kind == "long":
             return Field.VALUE
-        index = next(i for i, c in self.layout.items.items() if c.item.id == obs.item_id)
+        index = next(i for i, c in self.layout.items.items() if c.item.id == result[_ITEM])
         return self.layout.headers[index]
 
 
-def _shown_value(obs: Observation) -> str:
-    if obs.value_num is not None:
-        return f"{obs.value_num.normalize():f}"
-    return obs.value_code or obs.value_text
+_STAND_IN = PersonPlan(Person(name="", sex="unknown"))
+_ITEM, _DISPLAY, _KEY = (RESULT_COLUMNS.index(c) for c in ("item_id", "code_display", "source_key"))
+_NUM, _TEXT, _CODE = (RESULT_COLUMNS.index(c) for c in ("value_num", "value_text", "value_code"))
+
+
+def _compared(result: PreparedResult) -> tuple[Any, str]:
+    """What makes two results of one key the same: the number (5.40 equals 5.4), else text."""
+    return result[_NUM], result[_CODE] or result[_TEXT]
+
+
+def _shown_value(compared: tuple[Any, str]) -> str:
+    number, text = compared
+    return f"{number.normalize():f}" if number is not None else text
 
 
 def validate_rows(

@@ -46,6 +46,8 @@ def text(cell: Any, *, normalize: bool = True) -> str:
     """A cell as stripped text; 1001.0 from Excel becomes "1001"."""
     if cell is None:
         return ""
+    if type(cell) is str and cell.isascii():  # the common case; NFKC leaves ASCII as it is
+        return cell.strip()
     if isinstance(cell, bool):
         return "是" if cell else "否"
     if isinstance(cell, float) and cell.is_integer():

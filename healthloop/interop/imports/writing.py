@@ -1,9 +1,10 @@
 """The write of a validated import: one transaction, set-based except for new persons.
 
 Order: new persons (``people.services.upsert_person``, one at a time: it checks duplicates and
-audits the creation), then encounters and observations with ``records.bulk.bulk_insert`` (COPY
-on PostgreSQL), then ``records.services.mark_pending`` for the persons touched and one audit
-event per person touched. A failure anywhere rolls everything back.
+audits the creation), then encounters (``records.bulk.bulk_insert``) and the prepared results
+(``records.services.insert_results``: COPY on PostgreSQL), then ``records.services.mark_pending``
+for the persons touched and one audit event per person touched. A failure anywhere rolls
+everything back.
 """
 
 import uuid
@@ -17,8 +18,8 @@ from healthloop.interop.imports.persons import PersonPlan
 from healthloop.interop.imports.validation import PreparedRow
 from healthloop.people.services import upsert_person
 from healthloop.records.bulk import bulk_insert
-from healthloop.records.models import Encounter, Observation
-from healthloop.records.services import mark_pending
+from healthloop.records.models import Encounter
+from healthloop.records.services import insert_results, mark_pending
 
 _CHUNK = 500
 PENDING_REASON = "import"
@@ -43,7 +44,7 @@ def write_results(
     job_uuid: uuid.UUID,
 ) -> WriteResult:
     """Write the rows' new results. Preconditions: the rows came from ``validate_rows`` (each
-    result prepared by ``prepare_observation``, duplicates dropped) and the caller decided
+    result prepared by ``prepare_result``, duplicates dropped) and the caller decided
     they may be written (all-or-nothing: no row failed)."""
     rows = [r for r in rows if r.observations]
     with transaction.atomic():
@@ -53,21 +54,16 @@ def write_results(
                 data=plan.new_input, actor=actor, source=f"import:{job_uuid}"
             )
         encounter_ids, encounters_created = _encounters(rows, source_system)
-        observations: list[Observation] = []
-        for row in rows:
-            encounter_id = encounter_ids[row.exam_no]
-            for obs in row.observations:
-                if row.plan.is_new:
-                    obs.person = row.plan.person  # the stand-in was unsaved
-                obs.encounter_id = encounter_id
-            observations.extend(row.observations)
-        bulk_insert(Observation, observations)
+        observations = insert_results(
+            (row.plan.person.pk, encounter_ids[row.exam_no], row.exam_at, row.observations)
+            for row in rows
+        )
         persons = {row.plan.person.pk: row.plan.person.uuid for row in rows}
         mark_pending(persons.keys(), reason=PENDING_REASON)
         record_bulk_access(actor=actor, action=AUDIT_ACTION, person_uuids=persons.values())
     return WriteResult(
         rows_imported=len(rows),
-        observations_created=len(observations),
+        observations_created=observations,
         encounters_created=encounters_created,
         persons_created=len(new_plans),
         persons_touched=len(persons),
