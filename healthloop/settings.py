@@ -56,26 +56,35 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "huey.contrib.djhuey",
     "healthloop.core",
     "healthloop.audit",
     "healthloop.accounts",
     "healthloop.people",
     "healthloop.records",
+    "healthloop.notify",
     "healthloop.assessment",
+    "healthloop.alerts",
+    "healthloop.followup",
     "healthloop.interop",
+    "healthloop.portal",
     "healthloop.demo",
     "healthloop.web",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "healthloop.core.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "healthloop.accounts.middleware.IdleSessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -143,7 +152,11 @@ else:
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": int(os.environ.get("PASSWORD_MIN_LENGTH", "10"))},
+    },
+    {"NAME": "healthloop.accounts.passwords.CharacterClassValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -155,6 +168,43 @@ SESSION_COOKIE_SECURE = not DEBUG and _env_bool("HTTPS", True)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Log-in protection (docs/security.md): idle timeout, lock-out, TOTP for staff.
+SESSION_IDLE_TIMEOUT = int(os.environ.get("SESSION_IDLE_TIMEOUT", "1800"))
+LOGIN_LOCKOUT = {
+    "user_failures": int(os.environ.get("LOGIN_LOCKOUT_USER_FAILURES", "5")),
+    "ip_failures": int(os.environ.get("LOGIN_LOCKOUT_IP_FAILURES", "20")),
+    "window_minutes": int(os.environ.get("LOGIN_LOCKOUT_WINDOW_MINUTES", "15")),
+    "lock_minutes": int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")),
+}
+OTP_REQUIRED_FOR_STAFF = _env_bool("OTP_REQUIRED_FOR_STAFF")  # demo default: off
+OTP_TOTP_ISSUER = "HealthLoop"
+# HTTPS in production (behind a TLS-terminating proxy that sets X-Forwarded-Proto).
+_https = not DEBUG and _env_bool("HTTPS", True)
+SECURE_SSL_REDIRECT = (
+    _https and _env_bool("SECURE_SSL_REDIRECT", True) and not _env_bool("HEALTHLOOP_TESTING")
+)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if _https else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _https and _env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _https and _env_bool("SECURE_HSTS_PRELOAD", True)
+if _env_bool("SECURE_PROXY_SSL_HEADER", _https):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The default for every response; the client pages set the same policy themselves
+# (healthloop/web/views.py). Inline style attributes are allowed (Element Plus, Vant, the
+# Django admin set them); inline and foreign scripts are not.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; "
+    "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+CONTENT_SECURITY_POLICY_DOCS = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # --- i18n -----------------------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -206,6 +256,18 @@ FIELD_KEYS = os.environ.get("FIELD_KEYS", "")
 FIELD_KEY_FILE = Path(os.environ.get("FIELD_KEY_FILE", VAR_DIR / "field_keys"))
 # Staff see persons assigned to them and, when this is on, everyone in their org units.
 SCOPE_STAFF_BY_DEPARTMENT = _env_bool("SCOPE_STAFF_BY_DEPARTMENT", True)
+# Alerts (docs/alerts.md): an urgent alert unhandled this long goes to the department head,
+# the same again to the administrators; finding kinds that never need a doctor; how far back
+# the findings drain re-reads for findings committed after later-stamped ones.
+ALERTS_ESCALATION_MINUTES = int(os.environ.get("ALERTS_ESCALATION_MINUTES", "30"))
+ALERTS_EXCLUDED_KINDS = ["overdue"]
+ALERTS_DRAIN_OVERLAP_SECONDS = 300
+# Follow-up (docs/followup.md): first contact after a register inclusion (days, or the
+# interval if shorter); days past the window before an overdue task goes to the department
+# head; days after a contact within which a re-exam or visit counts as "came back".
+FOLLOWUP_FIRST_CONTACT_DAYS = int(os.environ.get("FOLLOWUP_FIRST_CONTACT_DAYS", "7"))
+FOLLOWUP_ESCALATE_AFTER_DAYS = int(os.environ.get("FOLLOWUP_ESCALATE_AFTER_DAYS", "3"))
+FOLLOWUP_RETURN_DAYS = int(os.environ.get("FOLLOWUP_RETURN_DAYS", "30"))
 
 LOGGING = {
     "version": 1,
