@@ -6,7 +6,8 @@ flags and reference ranges are the ones the catalog computes. Deterministic: the
 values and log-ins every run, which the tests assert on.
 
 Log-ins (password E2E_PASSWORD): ``doctor1`` (doctor, 炼油厂), ``head1`` (department head, the
-whole company), ``employee1`` (employee, linked to 李建国).
+whole company), ``employee1`` (employee, linked to 李建国), ``manager1`` (health manager, 炼油厂),
+``admin1`` (administrator).
 """
 
 import datetime as dt
@@ -166,6 +167,27 @@ def seed() -> None:
         person.user = employee
         person.save(update_fields=["user", "updated_at"])
         _user("admin1", "admin", "系统管理员")
+        _portal_message(people["李建国"])
+        manager = _user("manager1", "health_manager", "陈健康")
+        StaffScope.objects.create(staff=manager, org_unit=units["C01"])
+
+
+def _portal_message(person) -> None:
+    """A message in 李建国's portal inbox, queued through notify like any confirmed alert."""
+    from healthloop.notify.services import enqueue
+
+    enqueue(
+        recipient_person=person,
+        template="message",
+        context={
+            "title": "健康提醒：血压偏高",
+            "body": "李建国您好：您今年体检收缩压146 mmHg，高于正常范围。"
+            "请减少食盐摄入，两周内复测血压，并预约健康管理门诊。",
+        },
+        ref="e2e.portal:blood-pressure",
+        idempotency_key="e2e.portal:blood-pressure",
+        channels=["inapp"],
+    )
 
 
 if __name__ == "__main__":

@@ -58,6 +58,10 @@ def _run(args: list[str], env: dict[str, str]) -> None:
     )
 
 
+FOLLOWUP_DRAIN = (
+    "from healthloop.followup.drain import drain_register_events; drain_register_events()"
+)
+
 # A worker's first request imports every app's URLconf; on a busy CI machine that takes a while.
 STARTUP_TIMEOUT_S = float(os.environ.get("E2E_SERVER_TIMEOUT", "120"))
 
@@ -84,7 +88,11 @@ def running_server(var_dir: Path) -> Iterator[str]:
     env = _environment(var_dir)
     _run(["manage.py", "migrate", "--noinput", "-v0"], env)
     _run(["manage.py", "load_catalog"], env)
+    _run(["manage.py", "load_rules"], env)  # screening: findings, risk levels, registers
+    _run(["manage.py", "load_followup_templates"], env)  # follow-up plans for the registers
     _run(["-m", "e2e.seed"], env)
+    # What the hourly follow-up job does in production: plans and tasks for the register entries.
+    _run(["manage.py", "shell", "-c", FOLLOWUP_DRAIN], env)
     port = _free_port()
     process = subprocess.Popen(  # noqa: S603
         [

@@ -81,3 +81,13 @@ describe('request', () => {
     expect((error as ApiError).code).toBe('network')
   })
 })
+
+describe('dispositionFileName', () => {
+  it('prefers the RFC 6266 UTF-8 name, then the plain one, then the fallback', async () => {
+    const { dispositionFileName } = await import('./http')
+    expect(dispositionFileName(`attachment; filename="x.csv"; filename*=UTF-8''%E5%AF%BC%E5%85%A5.csv`, 'f')).toBe('导入.csv')
+    expect(dispositionFileName('attachment; filename="register.xlsx"', 'f')).toBe('register.xlsx')
+    expect(dispositionFileName(null, 'fallback.csv')).toBe('fallback.csv')
+    expect(dispositionFileName('attachment', 'fallback.csv')).toBe('fallback.csv')
+  })
+})

@@ -99,6 +99,85 @@ export async function request<T>(
 export const http = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, { query }),
   post: <T>(path: string, body?: unknown) => request<T>('POST', path, { body }),
+  patch: <T>(path: string, body?: unknown) => request<T>('PATCH', path, { body }),
+}
+
+/** The file name of a Content-Disposition header (RFC 6266 `filename*` first). */
+export function dispositionFileName(header: string | null, fallback: string): string {
+  if (!header) return fallback
+  const star = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header)
+  if (star?.[1]) {
+    try {
+      return decodeURIComponent(star[1].trim())
+    } catch {
+      // fall through to the plain parameter
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(header)
+  return plain?.[1]?.trim() || fallback
+}
+
+/**
+ * GET a file (Excel export, error report) with the session and save it under the server's
+ * name. Errors come back as ApiError like any other request, not as a page of JSON.
+ */
+export async function download(path: string, query?: Query, fallbackName = 'download'): Promise<string> {
+  const response = await send('GET', buildUrl(path, query))
+  if (!response.ok) {
+    const error = parseApiError(response.status, await readJson(response), response.statusText)
+    if (error.isUnauthenticated && onUnauthenticated) onUnauthenticated()
+    throw error
+  }
+  const name = dispositionFileName(response.headers.get('Content-Disposition'), fallbackName)
+  const url = URL.createObjectURL(await response.blob())
+  const link = document.createElement('a')
+  link.href = url
+  link.download = name
+  document.body.appendChild(link)
+  link.click()
+  link.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  return name
+}
+
+/**
+ * POST a multipart form with upload progress (fetch cannot report it): `onProgress` gets
+ * 0–100 as the bytes leave the browser.
+ */
+export async function upload<T>(
+  path: string,
+  form: FormData,
+  onProgress?: (percent: number) => void,
+): Promise<T> {
+  const token = await csrfToken()
+  return new Promise<T>((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', path)
+    xhr.withCredentials = true
+    xhr.setRequestHeader('Accept', 'application/json')
+    xhr.setRequestHeader('Accept-Language', acceptLanguage)
+    xhr.setRequestHeader('X-CSRFToken', token)
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && onProgress) onProgress(Math.round((100 * event.loaded) / event.total))
+    }
+    xhr.onerror = () => reject(networkError(new Error('upload failed')))
+    xhr.onload = () => {
+      let data: unknown = null
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null
+      } catch {
+        data = null
+      }
+      if (xhr.status >= 200 && xhr.status < 300) {
+        resolve(data as T)
+        return
+      }
+      const error = parseApiError(xhr.status, data, xhr.statusText)
+      if (error.isUnauthenticated && onUnauthenticated) onUnauthenticated()
+      reject(error)
+    }
+    xhr.send(form)
+  })
 }
 
 export { ApiError }

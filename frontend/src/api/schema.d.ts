@@ -86,6 +86,139 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The doctor's work queue: most severe first, then oldest first. */
+        get: operations["api_v1_alerts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{alert_uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_alerts_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit the text before confirming */
+        patch: operations["api_v1_alerts_partial_update"];
+        trace?: never;
+    };
+    "/api/v1/alerts/{alert_uuid}/close/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_alerts_close_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{alert_uuid}/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm (one click) or confirm an edited text */
+        post: operations["api_v1_alerts_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/{alert_uuid}/dismiss/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_alerts_dismiss_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/bulk-confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm many low-severity alerts with their drafted texts */
+        post: operations["api_v1_alerts_bulk_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/persons/{person_uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every alert of one person (any state), newest first: the 360° view's alert tab. */
+        get: operations["api_v1_alerts_persons_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/stats/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_alerts_stats_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assessment/findings/": {
         parameters: {
             query?: never;
@@ -380,6 +513,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit/anomalies/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_audit_anomalies_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/anomalies/{anomaly_id}/review/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_audit_anomalies_review_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_audit_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/events/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_audit_events_export_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit/verify/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_audit_verify_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/calculators": {
         parameters: {
             query?: never;
@@ -410,6 +623,201 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/persons/{person_uuid}/tasks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A person's plans (with open tasks) and tasks, for the person's page. */
+        get: operations["api_v1_followup_persons_tasks_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/plans/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_followup_plans_list"];
+        put?: never;
+        post: operations["api_v1_followup_plans_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/plans/{plan_uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_followup_plans_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/plans/{plan_uuid}/end/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_followup_plans_end_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/stats/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_followup_stats_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/tasks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Follow-up tasks of the persons the user may see; view=overdue sorts by risk colour. */
+        get: operations["api_v1_followup_tasks_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/tasks/{task_uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_followup_tasks_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/tasks/{task_uuid}/reassign/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_followup_tasks_reassign_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/tasks/{task_uuid}/results/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Record a contact: outcome agreed_to_come (snooze_days), call_later (call_back_on), continue, lost, end (end_reason required); measurements are written to the record (screening re-runs); the next task is scheduled. */
+        post: operations["api_v1_followup_tasks_results_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/tasks/{task_uuid}/start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_followup_tasks_start_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/templates/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_followup_templates_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/followup/templates/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["api_v1_followup_templates_partial_update"];
         trace?: never;
     };
     "/api/v1/interop/code-mappings/": {
@@ -575,6 +983,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notify/deliveries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Notifications to persons in the caller's scope and to staff, newest first. */
+        get: operations["api_v1_notify_deliveries_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notify/deliveries/resend/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description One-click resend of failed notifications (chosen ones, or all failed in scope). */
+        post: operations["api_v1_notify_deliveries_resend_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notify/deliveries/stats/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Counts by day × channel × status and the success rate per channel. */
+        get: operations["api_v1_notify_deliveries_stats_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notify/inbox/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The signed-in staff member's messages, newest first; ``unread_count`` beside the page. */
+        get: operations["api_v1_notify_inbox_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notify/inbox/{uuid}/read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_notify_inbox_read_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notify/preferences/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The signed-in staff member's own channels, quiet hours and addresses (GET, PUT). */
+        get: operations["api_v1_notify_preferences_me_retrieve"];
+        /** @description The signed-in staff member's own channels, quiet hours and addresses (GET, PUT). */
+        put: operations["api_v1_notify_preferences_me_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notify/preferences/persons/{person_uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description How a person in the caller's scope is reached (GET, PUT). */
+        get: operations["api_v1_notify_preferences_persons_retrieve"];
+        /** @description How a person in the caller's scope is reached (GET, PUT). */
+        put: operations["api_v1_notify_preferences_persons_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people/org-units/tree/": {
         parameters: {
             query?: never;
@@ -633,6 +1161,235 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["api_v1_people_persons_merge_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/access-log/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Who looked at my record: role and department, never a name. */
+        get: operations["api_v1_portal_access_log_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/alerts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Alerts a doctor confirmed for me, newest first. */
+        get: operations["api_v1_portal_alerts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/alerts/{alert_uuid}/questions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Ask the responsible doctor a question about one of my alerts. */
+        post: operations["api_v1_portal_alerts_questions_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/bind/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_portal_bind_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/bind/code/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_portal_bind_code_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/followups/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My follow-up plans and contacts (no staff-only detail). */
+        get: operations["api_v1_portal_followups_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/messages/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My in-app inbox (notify), newest first, with the unread count. */
+        get: operations["api_v1_portal_messages_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/messages/{message_uuid}/read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_portal_messages_read_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/questionnaires/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_portal_questionnaires_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/questionnaires/{code}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_portal_questionnaires_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/questionnaires/{code}/draft/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["api_v1_portal_questionnaires_draft_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/questionnaires/{code}/submit/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_portal_questionnaires_submit_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/questionnaires/responses/{response_uuid}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_portal_questionnaires_responses_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/portal/risk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_portal_risk_retrieve"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -778,6 +1535,218 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Alert: {
+            /** Format: uuid */
+            readonly uuid: string;
+            state?: components["schemas"]["StateEnum"];
+            readonly state_label: string;
+            severity: string;
+            is_urgent?: boolean;
+            major_class?: string;
+            kind: string;
+            disease?: string;
+            rule_code: string;
+            /** Format: int64 */
+            rule_version: number;
+            title: string;
+            evidence?: unknown;
+            /** 系统草拟文本 */
+            draft_text?: string;
+            /** 通知文本 */
+            text?: string;
+            readonly edited: boolean;
+            readonly person: components["schemas"]["AlertPerson"];
+            readonly responsible: components["schemas"]["AlertStaff"] | null;
+            routing?: components["schemas"]["RoutingEnum"];
+            /** @default  */
+            readonly org_unit_name: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            finding_raised_at: string;
+            /** Format: date-time */
+            reviewed_at?: string | null;
+            dismiss_reason?: string;
+            /** Format: date-time */
+            notified_at?: string | null;
+            /** Format: date-time */
+            read_at?: string | null;
+            /** Format: date-time */
+            notify_failed_at?: string | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            close_note?: string;
+            /** Format: int64 */
+            escalation_level?: number;
+            /** Format: date-time */
+            escalated_at?: string | null;
+            /** Format: double */
+            readonly review_seconds: number | null;
+            /** Format: double */
+            readonly notify_seconds: number | null;
+        };
+        AlertDetail: {
+            /** Format: uuid */
+            readonly uuid: string;
+            state?: components["schemas"]["StateEnum"];
+            readonly state_label: string;
+            severity: string;
+            is_urgent?: boolean;
+            major_class?: string;
+            kind: string;
+            disease?: string;
+            rule_code: string;
+            /** Format: int64 */
+            rule_version: number;
+            title: string;
+            evidence?: unknown;
+            /** 系统草拟文本 */
+            draft_text?: string;
+            /** 通知文本 */
+            text?: string;
+            readonly edited: boolean;
+            readonly person: components["schemas"]["AlertPerson"];
+            readonly responsible: components["schemas"]["AlertStaff"] | null;
+            routing?: components["schemas"]["RoutingEnum"];
+            /** @default  */
+            readonly org_unit_name: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            finding_raised_at: string;
+            /** Format: date-time */
+            reviewed_at?: string | null;
+            dismiss_reason?: string;
+            /** Format: date-time */
+            notified_at?: string | null;
+            /** Format: date-time */
+            read_at?: string | null;
+            /** Format: date-time */
+            notify_failed_at?: string | null;
+            /** Format: date-time */
+            closed_at?: string | null;
+            close_note?: string;
+            /** Format: int64 */
+            escalation_level?: number;
+            /** Format: date-time */
+            escalated_at?: string | null;
+            /** Format: double */
+            readonly review_seconds: number | null;
+            /** Format: double */
+            readonly notify_seconds: number | null;
+            readonly reviewed_by: components["schemas"]["AlertStaff"] | null;
+            readonly events: components["schemas"]["AlertEvent"][];
+        };
+        AlertEvent: {
+            /** Format: date-time */
+            at: string;
+            kind: components["schemas"]["AlertEventKindEnum"];
+            readonly kind_label: string;
+            readonly actor: components["schemas"]["AlertStaff"] | null;
+            detail?: unknown;
+        };
+        /**
+         * @description * `created` - 生成
+         *     * `staff_notified` - 已通知医生
+         *     * `escalated` - 已升级
+         *     * `edited` - 修改草稿
+         *     * `confirmed` - 确认
+         *     * `dismissed` - 驳回
+         *     * `notified` - 已送达
+         *     * `notify_failed` - 发送失败
+         *     * `read` - 已读
+         *     * `closed` - 关闭
+         * @enum {string}
+         */
+        AlertEventKindEnum: "created" | "staff_notified" | "escalated" | "edited" | "confirmed" | "dismissed" | "notified" | "notify_failed" | "read" | "closed";
+        AlertPerson: {
+            /** Format: uuid */
+            readonly uuid: string;
+            /** 姓名 */
+            name: string;
+            /** 性别 */
+            sex: components["schemas"]["SexEnum"];
+            readonly age: number | null;
+            /** 工号 */
+            employee_no?: string | null;
+            /** @default  */
+            readonly org_unit_name: string;
+        };
+        AlertStaff: {
+            id: number;
+            username: string;
+            display_name: string;
+        };
+        AlertStats: {
+            /** Format: date-time */
+            since: string;
+            /** Format: date-time */
+            until: string;
+            total: number;
+            by_state: {
+                [key: string]: number;
+            };
+            by_severity: {
+                [key: string]: {
+                    [key: string]: number;
+                };
+            };
+            urgent_waiting: number;
+            escalated: number;
+            time_to_review: components["schemas"]["TimeSummary"];
+            time_to_notify: components["schemas"]["TimeSummary"];
+        };
+        Anomaly: {
+            readonly id: number;
+            kind: components["schemas"]["AnomalyKindEnum"];
+            readonly kind_label: string;
+            status?: components["schemas"]["AnomalyStatusEnum"];
+            /** @default  */
+            actor_username: string;
+            window_key: string;
+            /** Format: date-time */
+            detected_at: string;
+            /** Format: date-time */
+            first_event_at?: string | null;
+            /** Format: date-time */
+            last_event_at?: string | null;
+            /** Format: int64 */
+            event_count?: number;
+            /** Format: int64 */
+            person_count?: number;
+            summary: string;
+            detail?: unknown;
+            reviewed_by?: string;
+            /** Format: date-time */
+            reviewed_at?: string | null;
+            review_note?: string;
+        };
+        /**
+         * @description * `bulk_export` - 批量导出
+         *     * `many_persons` - 短时间内查看大量人员
+         *     * `off_hours` - 非工作时间访问
+         *     * `break_glass` - 紧急授权访问
+         *     * `unusual_login` - 异常登录
+         * @enum {string}
+         */
+        AnomalyKindEnum: "bulk_export" | "many_persons" | "off_hours" | "break_glass" | "unusual_login";
+        AnomalyReviewRequest: {
+            status: components["schemas"]["AnomalyReviewStatusEnum"];
+            note: string;
+        };
+        /**
+         * @description * `confirmed` - confirmed
+         *     * `dismissed` - dismissed
+         * @enum {string}
+         */
+        AnomalyReviewStatusEnum: "confirmed" | "dismissed";
+        /**
+         * @description * `open` - 待审核
+         *     * `confirmed` - 确认违规
+         *     * `dismissed` - 已排除
+         * @enum {string}
+         */
+        AnomalyStatusEnum: "open" | "confirmed" | "dismissed";
         Assessment: {
             model: string;
             version: string;
@@ -799,8 +1768,62 @@ export interface components {
          * @enum {string}
          */
         AssessmentStatusEnum: "complete" | "incomplete" | "not_applicable";
+        AuditEvent: {
+            /**
+             * 序号
+             * Format: int64
+             */
+            seq: number;
+            /**
+             * 时间
+             * Format: date-time
+             */
+            occurred_at: string;
+            actor_username?: string;
+            actor_role?: string;
+            actor_department?: string;
+            /** Format: uuid */
+            person_uuid?: string | null;
+            /** 动作 */
+            action: string;
+            object_type?: string;
+            object_id?: string;
+            fields?: unknown;
+            purpose?: string;
+            client_ip?: string | null;
+            detail?: unknown;
+            hash: string;
+        };
         /** @enum {unknown} */
         BlankEnum: "";
+        BulkConfirmRequestRequest: {
+            alerts: string[];
+        };
+        BulkConfirmResponse: {
+            confirmed: number;
+            alerts: string[];
+        };
+        /**
+         * @description * `inapp` - 应用内
+         *     * `sms` - 短信
+         *     * `wechat` - 微信公众号
+         *     * `wecom` - 企业微信
+         *     * `email` - 电子邮件
+         * @enum {string}
+         */
+        ChannelEnum: "inapp" | "sms" | "wechat" | "wecom" | "email";
+        /**
+         * @description * `inapp` - 应用内
+         *     * `sms` - 短信
+         *     * `wechat` - 微信公众号
+         *     * `wecom` - 企业微信
+         *     * `email` - 电子邮件
+         * @enum {string}
+         */
+        ChannelsEnum: "inapp" | "sms" | "wechat" | "wecom" | "email";
+        CloseRequestRequest: {
+            note?: string;
+        };
         CodeMappingRequestRequest: {
             sending_facility: string;
             local_code: string;
@@ -816,6 +1839,54 @@ export interface components {
          * @enum {string}
          */
         ColourEnum: "red" | "orange" | "yellow" | "green";
+        ConfirmRequestRequest: {
+            /** @description omit for one-click confirm of the current text */
+            text?: string;
+        };
+        Delivery: {
+            /** Format: uuid */
+            readonly uuid: string;
+            readonly recipient_kind: string;
+            readonly recipient: {
+                [key: string]: unknown;
+            };
+            template: string;
+            title?: string;
+            ref: string;
+            channels?: unknown;
+            channel: components["schemas"]["ChannelEnum"];
+            status?: components["schemas"]["DeliveryStatusEnum"];
+            urgent?: boolean;
+            /** Format: int64 */
+            attempts?: number;
+            /** Format: int64 */
+            total_attempts?: number;
+            /** Format: date-time */
+            send_at: string;
+            /** Format: date-time */
+            next_attempt_at: string;
+            /** Format: date-time */
+            sent_at?: string | null;
+            /** Format: date-time */
+            delivered_at?: string | null;
+            /** Format: date-time */
+            read_at?: string | null;
+            /** Format: date-time */
+            failed_at?: string | null;
+            provider_id?: string;
+            failure_code?: string;
+            failed_reason?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /**
+         * @description * `queued` - 排队中
+         *     * `sent` - 已发送
+         *     * `delivered` - 已送达
+         *     * `failed` - 失败
+         * @enum {string}
+         */
+        DeliveryStatusEnum: "queued" | "sent" | "delivered" | "failed";
         /**
          * @description * `hypertension` - 高血压
          *     * `diabetes` - 糖尿病
@@ -832,6 +1903,9 @@ export interface components {
          * @enum {string}
          */
         DiseaseEnum: "hypertension" | "diabetes" | "prediabetes" | "dyslipidemia" | "high_cv_risk" | "ckd" | "hyperuricemia" | "obesity" | "fatty_liver" | "major_finding" | "tumour_marker" | "mental_health";
+        DismissRequestRequest: {
+            reason: string;
+        };
         Encounter: {
             /** Format: uuid */
             readonly uuid: string;
@@ -853,6 +1927,16 @@ export interface components {
          * @enum {string}
          */
         EncounterKindEnum: "exam" | "outpatient" | "inpatient" | "followup" | "self_report";
+        /**
+         * @description * `died` - 死亡
+         *     * `moved` - 迁出/离职
+         *     * `refused` - 拒绝随访
+         *     * `recovered` - 已治愈/不再符合
+         *     * `managed_elsewhere` - 在他处管理
+         *     * `other` - 其他
+         * @enum {string}
+         */
+        EndReasonCodeEnum: "died" | "moved" | "refused" | "recovered" | "managed_elsewhere" | "other";
         ExamItem: {
             /** 本地编码 */
             code: string;
@@ -1161,6 +2245,19 @@ export interface components {
             /** Format: uuid */
             person_uuid?: string | null;
         };
+        InboxItem: {
+            /** Format: uuid */
+            readonly uuid: string;
+            template: string;
+            title?: string;
+            body?: string;
+            ref: string;
+            urgent?: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            read_at?: string | null;
+        };
         /**
          * @description * `gad7` - gad7
          *     * `phq9` - phq9
@@ -1194,6 +2291,14 @@ export interface components {
          * @enum {string}
          */
         Kind17dEnum: "threshold" | "critical_value" | "major_finding" | "trend" | "overdue" | "model" | "text_finding" | "questionnaire" | "register";
+        /**
+         * @description * `red` - 红
+         *     * `orange` - 橙
+         *     * `yellow` - 黄
+         *     * `green` - 绿
+         * @enum {string}
+         */
+        LevelEnum: "red" | "orange" | "yellow" | "green";
         LoginRequest: {
             username: string;
             password: string;
@@ -1218,11 +2323,27 @@ export interface components {
             readonly permissions: string[];
             readonly person_uuid: string | null;
         };
+        MeasurementRequest: {
+            /** @description SBP, DBP, WEIGHT, GLU … (catalog) */
+            code: string;
+            value: string;
+            /** @default  */
+            unit: string;
+        };
         MergeRequestRequest: {
             /** Format: uuid */
             duplicate: string;
             reason: string;
         };
+        /**
+         * @description * `phone` - 电话
+         *     * `sms` - 短信
+         *     * `wechat` - 微信
+         *     * `clinic` - 门诊
+         *     * `home` - 家访
+         * @enum {string}
+         */
+        MethodEnum: "phone" | "sms" | "wechat" | "clinic" | "home";
         /**
          * @description * `all_or_nothing` - 全部成功才导入
          *     * `valid_rows` - 仅导入有效行
@@ -1310,6 +2431,75 @@ export interface components {
          * @enum {string}
          */
         OriginEnum: "yaml" | "admin";
+        /**
+         * @description * `agreed_to_come` - 同意来院
+         *     * `call_later` - 稍后再联系
+         *     * `continue` - 继续随访
+         *     * `lost` - 暂时失访
+         *     * `end` - 终止管理
+         * @enum {string}
+         */
+        OutcomeEnum: "agreed_to_come" | "call_later" | "continue" | "lost" | "end";
+        PaginatedAlertList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Alert"][];
+        };
+        PaginatedAnomalyList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Anomaly"][];
+        };
+        PaginatedAuditEventList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AuditEvent"][];
+        };
+        PaginatedDeliveryList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Delivery"][];
+        };
         PaginatedFindingList: {
             /** @example 123 */
             count: number;
@@ -1355,6 +2545,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["InboundMessage"][];
         };
+        PaginatedInboxItemList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["InboxItem"][];
+        };
         PaginatedPersonListList: {
             /** @example 123 */
             count: number;
@@ -1369,6 +2574,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["PersonList"][];
+        };
+        PaginatedPlanList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Plan"][];
         };
         PaginatedRegisterEntryList: {
             /** @example 123 */
@@ -1400,6 +2620,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["ScreeningRun"][];
         };
+        PaginatedTaskList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Task"][];
+        };
         PaginatedTimelineEntryList: {
             /** @example 123 */
             count: number;
@@ -1414,6 +2649,36 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["TimelineEntry"][];
+        };
+        PatchedEditRequestRequest: {
+            text?: string;
+        };
+        PatchedTemplateRequest: {
+            /**
+             * 随访间隔(天)
+             * Format: int64
+             */
+            interval_days?: number;
+            /**
+             * 窗口(间隔的比例)
+             * Format: double
+             */
+            window_share?: number;
+            /** 随访方式 */
+            method?: components["schemas"]["MethodEnum"];
+            /** 随访要点 */
+            talking_points?: string;
+            /** 问卷 */
+            questionnaire?: string;
+            /**
+             * 提前提醒(天)
+             * Format: int64
+             */
+            reminder_days_before?: number;
+            /** 控制不佳规则 */
+            poor_control?: unknown;
+            /** 启用 */
+            active?: boolean;
         };
         PersonDetail: {
             /** Format: uuid */
@@ -1467,6 +2732,15 @@ export interface components {
             /** 待核实身份 */
             needs_identity_review?: boolean;
         };
+        PersonRef: {
+            /** Format: uuid */
+            uuid: string;
+            name: string;
+            sex: string;
+            /** Format: date */
+            birth_date: string | null;
+            readonly org_unit: string;
+        };
         PersonRegisterEntry: {
             /** Format: uuid */
             readonly person: string;
@@ -1477,7 +2751,7 @@ export interface components {
             disease: components["schemas"]["DiseaseEnum"];
             readonly disease_label: string;
             status: components["schemas"]["Status79fEnum"];
-            source: components["schemas"]["SourceEnum"];
+            source: components["schemas"]["Source755Enum"];
             reason?: string;
             qualifies?: boolean;
             level?: string;
@@ -1487,6 +2761,328 @@ export interface components {
             /** Format: date-time */
             readonly updated_at: string;
             readonly history: components["schemas"]["RegisterEvent"][];
+        };
+        Plan: {
+            /** Format: uuid */
+            readonly uuid: string;
+            person: components["schemas"]["PersonRef"];
+            /** 病种 */
+            disease: string;
+            /** 建立时风险等级 */
+            level?: string;
+            source: components["schemas"]["PlanSourceEnum"];
+            /** @default active */
+            status: components["schemas"]["PlanStatusEnum"];
+            /** Format: int64 */
+            interval_days?: number | null;
+            method?: components["schemas"]["MethodEnum"] | components["schemas"]["BlankEnum"];
+            assignee: components["schemas"]["StaffRef"] | null;
+            note?: string;
+            /** Format: int64 */
+            consecutive_lost?: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            ended_at?: string | null;
+            end_reason?: string;
+            readonly open_tasks: {
+                [key: string]: unknown;
+            }[];
+        };
+        PlanCreateRequest: {
+            /** Format: uuid */
+            person: string;
+            disease: components["schemas"]["DiseaseEnum"];
+            level?: components["schemas"]["LevelEnum"] | components["schemas"]["BlankEnum"];
+            interval_days?: number | null;
+            method?: components["schemas"]["MethodEnum"] | components["schemas"]["BlankEnum"];
+            assignee?: string;
+            /** Format: date */
+            first_due?: string | null;
+            /** @default  */
+            note: string;
+        };
+        /**
+         * @description * `register` - 纳入台账自动生成
+         *     * `manual` - 手工建立
+         * @enum {string}
+         */
+        PlanSourceEnum: "register" | "manual";
+        /**
+         * @description * `active` - 管理中
+         *     * `ended` - 已终止
+         * @enum {string}
+         */
+        PlanStatusEnum: "active" | "ended";
+        PortalAccessEvent: {
+            id: number;
+            /** Format: date-time */
+            occurred_at: string;
+            role: string;
+            role_label: string;
+            department: string;
+            kind: components["schemas"]["PortalAccessEventKindEnum"];
+            purpose: string;
+        };
+        /**
+         * @description * `viewed` - viewed
+         *     * `listed` - listed
+         *     * `changed` - changed
+         * @enum {string}
+         */
+        PortalAccessEventKindEnum: "viewed" | "listed" | "changed";
+        PortalAccessPage: {
+            count: number;
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["PortalAccessEvent"][];
+        };
+        PortalAlert: {
+            /** Format: uuid */
+            uuid: string;
+            title: string;
+            /** @description what the doctor confirmed */
+            text: string;
+            severity: string;
+            state: string;
+            /** Format: date-time */
+            reviewed_at: string | null;
+            /** Format: date-time */
+            read_at: string | null;
+            readonly has_doctor: boolean;
+        };
+        PortalAnswersRequest: {
+            answers: {
+                [key: string]: unknown;
+            };
+        };
+        PortalBindCodeRequestRequest: {
+            name: string;
+            id_number: string;
+            phone: string;
+        };
+        PortalBindCodeSent: {
+            /** @description seconds the code stays valid */
+            expires_in: number;
+            /** @description seconds before another code may be asked */
+            resend_after: number;
+        };
+        PortalBindRequest: {
+            name: string;
+            id_number: string;
+            phone: string;
+            code: string;
+            password: string;
+        };
+        PortalChoice: {
+            value: unknown;
+            zh: string;
+            en: string;
+        };
+        PortalDraft: {
+            answers: {
+                [key: string]: unknown;
+            };
+            page: number;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        PortalDraftRequest: {
+            answers: {
+                [key: string]: unknown;
+            };
+            page: number;
+        };
+        PortalDraftSummary: {
+            answered: number;
+            page: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        PortalFollowUpPlan: {
+            /** Format: uuid */
+            uuid: string;
+            disease: string;
+            disease_label: string;
+            /** Format: date */
+            since: string;
+        };
+        PortalFollowUps: {
+            plans: components["schemas"]["PortalFollowUpPlan"][];
+            upcoming: components["schemas"]["PortalUpcomingFollowUp"][];
+            /** @description the last 10 done, newest first */
+            past: components["schemas"]["PortalPastFollowUp"][];
+        };
+        PortalInbox: {
+            count: number;
+            unread: number;
+            next: string | null;
+            previous: string | null;
+            results: components["schemas"]["PortalMessage"][];
+        };
+        PortalItem: {
+            id: string;
+            type: components["schemas"]["TypeEnum"];
+            zh: string;
+            en: string;
+            choices: components["schemas"]["PortalChoice"][];
+            /** Format: double */
+            min?: number;
+            /** Format: double */
+            max?: number;
+            /** Format: double */
+            step?: number;
+            unit?: components["schemas"]["PortalText"];
+        };
+        PortalLastResponse: {
+            /** Format: double */
+            value: number | null;
+            category: string | null;
+            label: string;
+            colour: string | null;
+            /** @default false */
+            self_harm_alert: boolean;
+            /** Format: uuid */
+            uuid: string;
+            /** Format: date-time */
+            answered_at: string;
+        };
+        PortalMessage: {
+            /** Format: uuid */
+            uuid: string;
+            /** @description the alert this message is about, if any */
+            readonly alert: string | null;
+            title: string;
+            body: string;
+            template: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            read_at: string | null;
+        };
+        PortalModelResult: {
+            model: string;
+            title: string;
+            /** Format: double */
+            value: number | null;
+            unit: string | null;
+            category: string;
+            label: string;
+            colour: string;
+            basis: string[];
+            assessed_at: string;
+        };
+        PortalMyRisk: {
+            /** Format: date */
+            as_of: string;
+            levels: components["schemas"]["PortalRiskLevel"][];
+            models: components["schemas"]["PortalModelResult"][];
+        };
+        PortalPastFollowUp: {
+            /** Format: uuid */
+            uuid: string;
+            disease: string;
+            disease_label: string;
+            /** Format: date */
+            due_date: string;
+            method: string;
+            method_label: string;
+            /** @description done */
+            status: string;
+            status_label: string;
+            /** Format: date */
+            completed_on: string | null;
+            /** @description agreed_to_come, continue, lost or end (followup Outcome) */
+            outcome: string;
+            outcome_label: string;
+        };
+        PortalQuestionRequest: {
+            question: string;
+        };
+        PortalQuestionnaire: {
+            code: string;
+            title: components["schemas"]["PortalText"];
+            intro: components["schemas"]["PortalText"];
+            minutes: number | null;
+            items: components["schemas"]["PortalItem"][];
+            pages: string[][];
+            draft: components["schemas"]["PortalDraft"] | null;
+        };
+        PortalQuestionnaireSummary: {
+            code: string;
+            title: components["schemas"]["PortalText"];
+            minutes: number | null;
+            item_count: number;
+            draft: components["schemas"]["PortalDraftSummary"] | null;
+            last: components["schemas"]["PortalLastResponse"] | null;
+        };
+        PortalResult: {
+            /** Format: double */
+            value: number | null;
+            category: string | null;
+            label: string;
+            colour: string | null;
+            /** @default false */
+            self_harm_alert: boolean;
+        };
+        PortalRiskLevel: {
+            disease: string;
+            disease_label: string;
+            colour: string;
+            label: string;
+            basis: unknown[];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        PortalSubmitted: {
+            /** Format: uuid */
+            uuid: string;
+            instrument: string;
+            /** Format: date-time */
+            answered_at: string;
+            result: components["schemas"]["PortalResult"];
+        };
+        PortalText: {
+            zh: string;
+            en: string;
+        };
+        PortalUpcomingFollowUp: {
+            /** Format: uuid */
+            uuid: string;
+            disease: string;
+            disease_label: string;
+            /** Format: date */
+            due_date: string;
+            /** @description phone, sms, wechat, clinic or home */
+            method: string;
+            method_label: string;
+            /** @description pending, in_progress or overdue */
+            status: string;
+            status_label: string;
+            /** @description instrument code, or empty */
+            questionnaire: string;
+        };
+        Preference: {
+            channels?: components["schemas"]["ChannelsEnum"][];
+            language?: string;
+            /** Format: time */
+            quiet_start?: string | null;
+            /** Format: time */
+            quiet_end?: string | null;
+            email?: string;
+            readonly phone_masked: string;
+            wecom_userid?: string;
+        };
+        PreferenceRequest: {
+            channels?: components["schemas"]["ChannelsEnum"][];
+            language?: string;
+            /** Format: time */
+            quiet_start?: string | null;
+            /** Format: time */
+            quiet_end?: string | null;
+            email?: string;
+            phone?: string;
+            wecom_userid?: string;
         };
         /**
          * @description * `app` - 应用内
@@ -1511,6 +3107,44 @@ export interface components {
             /** Format: date-time */
             answered_at: string;
         };
+        ReasonRequest: {
+            reason: string;
+        };
+        ReassignRequest: {
+            /** @description username of the staff member */
+            assignee: string;
+            reason: string;
+            /** @default false */
+            whole_plan: boolean;
+        };
+        Record: {
+            /** Format: uuid */
+            readonly uuid: string;
+            outcome: components["schemas"]["OutcomeEnum"];
+            contacted: boolean;
+            method: components["schemas"]["MethodEnum"];
+            /** Format: date-time */
+            contacted_at: string;
+            note?: string;
+            /** Format: int64 */
+            snooze_days?: number | null;
+            /** Format: date */
+            call_back_on?: string | null;
+            end_reason_code?: components["schemas"]["EndReasonCodeEnum"] | components["schemas"]["BlankEnum"];
+            end_reason?: string;
+            measurements?: unknown;
+            /** Format: uuid */
+            encounter_uuid?: string | null;
+            /** Format: uuid */
+            questionnaire_response_uuid?: string | null;
+            poor_control?: unknown;
+            readonly next_task: {
+                [key: string]: unknown;
+            } | null;
+            recorded_by: components["schemas"]["StaffRef"] | null;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
         RegisterChangeRequest: {
             disease: components["schemas"]["DiseaseEnum"];
             status: components["schemas"]["RegisterChangeStatusEnum"];
@@ -1533,7 +3167,7 @@ export interface components {
             disease: components["schemas"]["DiseaseEnum"];
             readonly disease_label: string;
             status: components["schemas"]["Status79fEnum"];
-            source: components["schemas"]["SourceEnum"];
+            source: components["schemas"]["Source755Enum"];
             reason?: string;
             qualifies?: boolean;
             level?: string;
@@ -1550,6 +3184,32 @@ export interface components {
             source: string;
             reason: string;
             readonly actor: string;
+        };
+        ResendRequest: {
+            uuids?: string[];
+            /** @default false */
+            all_failed: boolean;
+            channel?: components["schemas"]["ChannelEnum"];
+        };
+        ResultInputRequest: {
+            outcome: components["schemas"]["OutcomeEnum"];
+            method?: components["schemas"]["MethodEnum"] | components["schemas"]["BlankEnum"];
+            /** Format: date-time */
+            contacted_at?: string | null;
+            /** @default  */
+            note: string;
+            snooze_days?: number | null;
+            /** Format: date */
+            call_back_on?: string | null;
+            end_reason_code?: components["schemas"]["EndReasonCodeEnum"] | components["schemas"]["BlankEnum"];
+            /** @default  */
+            end_reason: string;
+            measurements?: components["schemas"]["MeasurementRequest"][];
+            questionnaire?: components["schemas"]["QuestionnaireRequest"] | null;
+        };
+        ResultOutput: {
+            record: components["schemas"]["Record"];
+            task: components["schemas"]["Task"];
         };
         RetireRequest: {
             reason: string;
@@ -1578,6 +3238,14 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "admin" | "dept_head" | "doctor" | "health_manager" | "nurse" | "outreach" | "reception" | "employee";
+        /**
+         * @description * `assignment` - 签约/分管医生
+         *     * `register` - 台账负责医生
+         *     * `department` - 部门管辖医生
+         *     * `none` - 未分配
+         * @enum {string}
+         */
+        RoutingEnum: "assignment" | "register" | "department" | "none";
         RowError: {
             row: number;
             column: string;
@@ -1714,7 +3382,22 @@ export interface components {
          *     * `manual` - 人工
          * @enum {string}
          */
-        SourceEnum: "auto" | "manual";
+        Source755Enum: "auto" | "manual";
+        StaffRef: {
+            username: string;
+            readonly name: string;
+        };
+        /**
+         * @description * `new` - 待审核
+         *     * `confirmed` - 已确认
+         *     * `edited` - 已修改并确认
+         *     * `dismissed` - 已驳回
+         *     * `notified` - 已通知
+         *     * `read` - 已读
+         *     * `closed` - 已关闭
+         * @enum {string}
+         */
+        StateEnum: "new" | "confirmed" | "edited" | "dismissed" | "notified" | "read" | "closed";
         /**
          * @description * `queued` - 排队中
          *     * `running` - 处理中
@@ -1739,6 +3422,15 @@ export interface components {
          */
         StatusAf8Enum: "active" | "retired" | "left";
         /**
+         * @description * `pending` - 待执行
+         *     * `in_progress` - 进行中
+         *     * `done` - 已完成
+         *     * `overdue` - 逾期
+         *     * `cancelled` - 已取消
+         * @enum {string}
+         */
+        StatusC4aEnum: "pending" | "in_progress" | "done" | "overdue" | "cancelled";
+        /**
          * @description * `final` - 最终
          *     * `amended` - 已更正
          *     * `cancelled` - 已取消
@@ -1755,10 +3447,178 @@ export interface components {
          * @enum {string}
          */
         StatusF49Enum: "processed" | "duplicate" | "failed" | "reprocessed" | "discarded";
+        Task: {
+            /** Format: uuid */
+            readonly uuid: string;
+            /** Format: uuid */
+            plan: string;
+            person: components["schemas"]["PersonRef"];
+            disease: string;
+            readonly disease_label: string;
+            /** Format: int64 */
+            sequence: number;
+            status?: components["schemas"]["StatusC4aEnum"];
+            status_label: string;
+            /**
+             * 应随访日期
+             * Format: date
+             */
+            due_date: string;
+            /** Format: date */
+            window_start: string;
+            /** Format: date */
+            window_end: string;
+            /** Format: int64 */
+            interval_days: number;
+            method: components["schemas"]["MethodEnum"];
+            talking_points?: string;
+            questionnaire?: string;
+            /** 因控制不佳缩短间隔 */
+            shortened?: boolean;
+            assignee: components["schemas"]["StaffRef"] | null;
+            /**
+             * 约定再次联系日期
+             * Format: date
+             */
+            call_back_on?: string | null;
+            /** Format: date */
+            remind_on?: string | null;
+            /** Format: date-time */
+            reminded_at?: string | null;
+            /** Format: date-time */
+            overdue_at?: string | null;
+            /** Format: date-time */
+            escalated_at?: string | null;
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** Format: date */
+            completed_on?: string | null;
+            timing?: components["schemas"]["TimingEnum"] | components["schemas"]["BlankEnum"];
+            outcome?: string;
+            risk_colour?: string | null;
+        };
+        TaskDetail: {
+            /** Format: uuid */
+            readonly uuid: string;
+            /** Format: uuid */
+            plan: string;
+            person: components["schemas"]["PersonRef"];
+            disease: string;
+            readonly disease_label: string;
+            /** Format: int64 */
+            sequence: number;
+            status?: components["schemas"]["StatusC4aEnum"];
+            status_label: string;
+            /**
+             * 应随访日期
+             * Format: date
+             */
+            due_date: string;
+            /** Format: date */
+            window_start: string;
+            /** Format: date */
+            window_end: string;
+            /** Format: int64 */
+            interval_days: number;
+            method: components["schemas"]["MethodEnum"];
+            talking_points?: string;
+            questionnaire?: string;
+            /** 因控制不佳缩短间隔 */
+            shortened?: boolean;
+            assignee: components["schemas"]["StaffRef"] | null;
+            /**
+             * 约定再次联系日期
+             * Format: date
+             */
+            call_back_on?: string | null;
+            /** Format: date */
+            remind_on?: string | null;
+            /** Format: date-time */
+            reminded_at?: string | null;
+            /** Format: date-time */
+            overdue_at?: string | null;
+            /** Format: date-time */
+            escalated_at?: string | null;
+            /** Format: date-time */
+            completed_at?: string | null;
+            /** Format: date */
+            completed_on?: string | null;
+            timing?: components["schemas"]["TimingEnum"] | components["schemas"]["BlankEnum"];
+            outcome?: string;
+            risk_colour?: string | null;
+            records: components["schemas"]["Record"][];
+            transfers: components["schemas"]["Transfer"][];
+        };
+        Template: {
+            readonly id: number;
+            /** 病种 */
+            readonly disease: string;
+            /** 风险等级 */
+            readonly level: string;
+            /**
+             * 随访间隔(天)
+             * Format: int64
+             */
+            interval_days: number;
+            /**
+             * 窗口(间隔的比例)
+             * Format: double
+             */
+            window_share?: number;
+            /** 随访方式 */
+            method: components["schemas"]["MethodEnum"];
+            /** 随访要点 */
+            talking_points?: string;
+            /** 问卷 */
+            questionnaire?: string;
+            /**
+             * 提前提醒(天)
+             * Format: int64
+             */
+            reminder_days_before?: number;
+            /** 控制不佳规则 */
+            poor_control?: unknown;
+            /** 启用 */
+            active?: boolean;
+            readonly origin: components["schemas"]["OriginEnum"];
+            readonly pending_default: unknown;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        TimeSummary: {
+            count: number;
+            /** Format: double */
+            median_seconds: number | null;
+            /** Format: double */
+            p90_seconds: number | null;
+        };
         TimelineEntry: {
             encounter: components["schemas"]["Encounter"];
             observations: components["schemas"]["Observation"][];
         };
+        /**
+         * @description * `early` - 提前
+         *     * `on_time` - 按时
+         *     * `late` - 延迟
+         *     * `overdue` - 逾期
+         * @enum {string}
+         */
+        TimingEnum: "early" | "on_time" | "late" | "overdue";
+        Transfer: {
+            from_user: components["schemas"]["StaffRef"] | null;
+            to_user: components["schemas"]["StaffRef"];
+            by: components["schemas"]["StaffRef"] | null;
+            reason: string;
+            /** Format: date-time */
+            at: string;
+        };
+        /**
+         * @description * `choice` - choice
+         *     * `time` - time
+         *     * `number` - number
+         * @enum {string}
+         */
+        TypeEnum: "choice" | "time" | "number";
         /**
          * @description * `numeric` - 数值
          *     * `text` - 文本
@@ -1767,6 +3627,14 @@ export interface components {
          * @enum {string}
          */
         ValueTypeEnum: "numeric" | "text" | "coded" | "ordinal";
+        Verification: {
+            ok: boolean;
+            checked: number;
+            head_seq: number;
+            problems: {
+                [key: string]: unknown;
+            }[];
+        };
         /**
          * @description * `consensus_2019` - 2019重要异常结果专家共识（已核实）
          *     * `guideline` - 指南（已核实）
@@ -1885,6 +3753,246 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    api_v1_alerts_list: {
+        parameters: {
+            query?: {
+                disease?: string;
+                kind?: string;
+                /** @description 我负责的 */
+                mine?: boolean;
+                /** @description org unit uuid (includes sub-units) */
+                org_unit?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                rule?: string;
+                /** @description comma separated */
+                severity?: ("critical" | "high" | "low" | "medium")[];
+                /** @description comma separated; default new */
+                state?: ("closed" | "confirmed" | "dismissed" | "edited" | "new" | "notified" | "read")[];
+                urgent?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAlertList"];
+                };
+            };
+        };
+    };
+    api_v1_alerts_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDetail"];
+                };
+            };
+        };
+    };
+    api_v1_alerts_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedEditRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedEditRequestRequest"];
+                "multipart/form-data": components["schemas"]["PatchedEditRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDetail"];
+                };
+            };
+        };
+    };
+    api_v1_alerts_close_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CloseRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CloseRequestRequest"];
+                "multipart/form-data": components["schemas"]["CloseRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDetail"];
+                };
+            };
+        };
+    };
+    api_v1_alerts_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ConfirmRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ConfirmRequestRequest"];
+                "multipart/form-data": components["schemas"]["ConfirmRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDetail"];
+                };
+            };
+        };
+    };
+    api_v1_alerts_dismiss_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DismissRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DismissRequestRequest"];
+                "multipart/form-data": components["schemas"]["DismissRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertDetail"];
+                };
+            };
+        };
+    };
+    api_v1_alerts_bulk_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkConfirmRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["BulkConfirmRequestRequest"];
+                "multipart/form-data": components["schemas"]["BulkConfirmRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkConfirmResponse"];
+                };
+            };
+        };
+    };
+    api_v1_alerts_persons_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                person_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAlertList"];
+                };
+            };
+        };
+    };
+    api_v1_alerts_stats_retrieve: {
+        parameters: {
+            query?: {
+                /** @description default: 30 days ago */
+                since?: string;
+                /** @description default: now */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertStats"];
+                };
             };
         };
     };
@@ -2405,6 +4513,154 @@ export interface operations {
             };
         };
     };
+    api_v1_audit_anomalies_list: {
+        parameters: {
+            query?: {
+                /**
+                 * @description * `bulk_export` - 批量导出
+                 *     * `many_persons` - 短时间内查看大量人员
+                 *     * `off_hours` - 非工作时间访问
+                 *     * `break_glass` - 紧急授权访问
+                 *     * `unusual_login` - 异常登录
+                 */
+                kind?: "bulk_export" | "many_persons" | "off_hours" | "break_glass" | "unusual_login";
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /**
+                 * @description * `open` - 待审核
+                 *     * `confirmed` - 确认违规
+                 *     * `dismissed` - 已排除
+                 */
+                status?: "open" | "confirmed" | "dismissed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAnomalyList"];
+                };
+            };
+        };
+    };
+    api_v1_audit_anomalies_review_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                anomaly_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnomalyReviewRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AnomalyReviewRequest"];
+                "multipart/form-data": components["schemas"]["AnomalyReviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Anomaly"];
+                };
+            };
+        };
+    };
+    api_v1_audit_events_list: {
+        parameters: {
+            query?: {
+                action?: string;
+                actor?: string;
+                ip?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                person?: string;
+                role?: string;
+                since?: string;
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAuditEventList"];
+                };
+            };
+        };
+    };
+    api_v1_audit_events_export_retrieve: {
+        parameters: {
+            query?: {
+                action?: string;
+                actor?: string;
+                /**
+                 * @description * `csv` - csv
+                 *     * `xlsx` - xlsx
+                 */
+                file_type?: "csv" | "xlsx";
+                ip?: string;
+                person?: string;
+                role?: string;
+                since?: string;
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    api_v1_audit_verify_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Verification"];
+                };
+            };
+        };
+    };
     api_v1_calculators_retrieve: {
         parameters: {
             query?: never;
@@ -2457,6 +4713,331 @@ export interface operations {
                     "application/json": {
                         [key: string]: unknown;
                     };
+                };
+            };
+        };
+    };
+    api_v1_followup_persons_tasks_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"][];
+                };
+            };
+        };
+    };
+    api_v1_followup_plans_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                person?: string;
+                status?: "active" | "ended";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPlanList"];
+                };
+            };
+        };
+    };
+    api_v1_followup_plans_create: {
+        parameters: {
+            query?: {
+                person?: string;
+                status?: "active" | "ended";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PlanCreateRequest"];
+                "multipart/form-data": components["schemas"]["PlanCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+        };
+    };
+    api_v1_followup_plans_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+        };
+    };
+    api_v1_followup_plans_end_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                plan_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReasonRequest"];
+                "multipart/form-data": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Plan"];
+                };
+            };
+        };
+    };
+    api_v1_followup_stats_retrieve: {
+        parameters: {
+            query?: {
+                /** @description YYYY-MM-DD (due dates) */
+                date_from?: string;
+                date_to?: string;
+                disease?: string;
+                return_days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    api_v1_followup_tasks_list: {
+        parameters: {
+            query?: {
+                /** @description username */
+                assignee?: string;
+                disease?: string;
+                mine?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description person uuid */
+                person?: string;
+                status?: "cancelled" | "done" | "in_progress" | "overdue" | "pending";
+                /** @description today = my day's list */
+                view?: "all" | "open" | "overdue" | "today" | "upcoming";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedTaskList"];
+                };
+            };
+        };
+    };
+    api_v1_followup_tasks_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TaskDetail"];
+                };
+            };
+        };
+    };
+    api_v1_followup_tasks_reassign_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReassignRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReassignRequest"];
+                "multipart/form-data": components["schemas"]["ReassignRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+        };
+    };
+    api_v1_followup_tasks_results_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ResultInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResultInputRequest"];
+                "multipart/form-data": components["schemas"]["ResultInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResultOutput"];
+                };
+            };
+        };
+    };
+    api_v1_followup_tasks_start_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                task_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Task"];
+                };
+            };
+        };
+    };
+    api_v1_followup_templates_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"][];
+                };
+            };
+        };
+    };
+    api_v1_followup_templates_partial_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedTemplateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedTemplateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedTemplateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Template"];
                 };
             };
         };
@@ -2716,6 +5297,218 @@ export interface operations {
             };
         };
     };
+    api_v1_notify_deliveries_list: {
+        parameters: {
+            query?: {
+                channel?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                status?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDeliveryList"];
+                };
+            };
+        };
+    };
+    api_v1_notify_deliveries_resend_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ResendRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ResendRequest"];
+                "multipart/form-data": components["schemas"]["ResendRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    api_v1_notify_deliveries_stats_retrieve: {
+        parameters: {
+            query: {
+                since: string;
+                until: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    api_v1_notify_inbox_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedInboxItemList"];
+                };
+            };
+        };
+    };
+    api_v1_notify_inbox_read_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InboxItem"];
+                };
+            };
+        };
+    };
+    api_v1_notify_preferences_me_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preference"];
+                };
+            };
+        };
+    };
+    api_v1_notify_preferences_me_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PreferenceRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PreferenceRequest"];
+                "multipart/form-data": components["schemas"]["PreferenceRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preference"];
+                };
+            };
+        };
+    };
+    api_v1_notify_preferences_persons_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preference"];
+                };
+            };
+        };
+    };
+    api_v1_notify_preferences_persons_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PreferenceRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PreferenceRequest"];
+                "multipart/form-data": components["schemas"]["PreferenceRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preference"];
+                };
+            };
+        };
+    };
     api_v1_people_org_units_tree_list: {
         parameters: {
             query?: never;
@@ -2808,6 +5601,313 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PersonDetail"];
+                };
+            };
+        };
+    };
+    api_v1_portal_access_log_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalAccessPage"];
+                };
+            };
+        };
+    };
+    api_v1_portal_alerts_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalAlert"][];
+                };
+            };
+        };
+    };
+    api_v1_portal_alerts_questions_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                alert_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalQuestionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PortalQuestionRequest"];
+                "multipart/form-data": components["schemas"]["PortalQuestionRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    api_v1_portal_bind_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalBindRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PortalBindRequest"];
+                "multipart/form-data": components["schemas"]["PortalBindRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    api_v1_portal_bind_code_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalBindCodeRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PortalBindCodeRequestRequest"];
+                "multipart/form-data": components["schemas"]["PortalBindCodeRequestRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalBindCodeSent"];
+                };
+            };
+        };
+    };
+    api_v1_portal_followups_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalFollowUps"];
+                };
+            };
+        };
+    };
+    api_v1_portal_messages_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalInbox"];
+                };
+            };
+        };
+    };
+    api_v1_portal_messages_read_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalMessage"];
+                };
+            };
+        };
+    };
+    api_v1_portal_questionnaires_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalQuestionnaireSummary"][];
+                };
+            };
+        };
+    };
+    api_v1_portal_questionnaires_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalQuestionnaire"];
+                };
+            };
+        };
+    };
+    api_v1_portal_questionnaires_draft_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalDraftRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PortalDraftRequest"];
+                "multipart/form-data": components["schemas"]["PortalDraftRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalDraft"];
+                };
+            };
+        };
+    };
+    api_v1_portal_questionnaires_submit_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PortalAnswersRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PortalAnswersRequest"];
+                "multipart/form-data": components["schemas"]["PortalAnswersRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSubmitted"];
+                };
+            };
+        };
+    };
+    api_v1_portal_questionnaires_responses_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                response_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalSubmitted"];
+                };
+            };
+        };
+    };
+    api_v1_portal_risk_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PortalMyRisk"];
                 };
             };
         };

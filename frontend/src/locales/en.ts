@@ -1,3 +1,6 @@
+import ptEn from './portal/en'
+import wbEn from './workbench/en'
+
 import type { MessageSchema } from './zh-CN'
 
 // English. Must carry exactly the keys of zh-CN.ts (checked by locales.test.ts and by tsc).
@@ -246,6 +249,8 @@ const en: MessageSchema = {
     title: 'Page not found',
     back: 'Back to home',
   },
+  wb: wbEn,
+  pt: ptEn,
 }
 
 export default en

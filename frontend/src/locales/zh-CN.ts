@@ -1,6 +1,9 @@
 // Simplified Chinese, the default language. Every user-visible string of both clients lives
 // here and in en.ts (which must have exactly the same keys: see locales.test.ts).
 // vue-i18n message syntax: {name} is a parameter; avoid the special characters @ $ | in text.
+import ptZhCN from './portal/zh-CN'
+import wbZhCN from './workbench/zh-CN'
+
 const zhCN = {
   app: {
     name: 'HealthLoop',
@@ -246,6 +249,8 @@ const zhCN = {
     title: '页面不存在',
     back: '返回首页',
   },
+  wb: wbZhCN,
+  pt: ptZhCN,
 }
 
 export default zhCN

@@ -22,6 +22,13 @@ export function createPortalRouter(): Router {
       { path: '/exams/:uuid', name: 'exam', component: () => import('./screens/exam/ExamScreen.vue'), props: true },
       { path: '/trend/:code', name: 'trend', component: () => import('./screens/trend/TrendScreen.vue'), props: true },
       { path: '/me', name: 'me', component: () => import('./screens/me/MeScreen.vue') },
+      { path: '/bind', name: 'bind', component: () => import('./screens/bind/BindScreen.vue'), meta: { public: true } },
+      { path: '/risk', name: 'risk', component: () => import('./screens/risk/RiskScreen.vue') },
+      { path: '/messages', name: 'messages', component: () => import('./screens/messages/MessagesScreen.vue') },
+      { path: '/questionnaires', name: 'questionnaires', component: () => import('./screens/questionnaires/QuestionnairesScreen.vue') },
+      { path: '/questionnaires/:code', name: 'questionnaire', component: () => import('./screens/questionnaire/QuestionnaireScreen.vue'), props: true },
+      { path: '/followups', name: 'followups', component: () => import('./screens/followups/FollowUpsScreen.vue') },
+      { path: '/access-log', name: 'access-log', component: () => import('./screens/access/AccessScreen.vue') },
       { path: '/:pathMatch(.*)*', redirect: '/' },
     ],
   })

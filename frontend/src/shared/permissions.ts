@@ -12,6 +12,23 @@ export const Perm = {
   viewRecord: 'records.view_record',
   viewCatalog: 'records.view_catalog',
   viewSelf: 'accounts.view_self',
+  manageUsers: 'accounts.manage_users',
+  managePersons: 'people.manage_persons',
+  importResults: 'interop.import_results',
+  manageInterfaces: 'interop.manage_interfaces',
+  /** The rules API asks for accounts.manage_users today (assessment/rules/views.py P_RULES). */
+  manageRules: 'accounts.manage_users',
+  /** Register inclusion/exclusion asks for interop.import_results today (assessment/views.py). */
+  editRegisters: 'interop.import_results',
+  viewAlerts: 'alerts.view_alerts',
+  reviewAlerts: 'alerts.review_alerts',
+  viewAlertStats: 'alerts.view_alert_stats',
+  viewFollowups: 'followup.view_tasks',
+  recordFollowup: 'followup.record_result',
+  assignFollowups: 'followup.assign_tasks',
+  viewFollowupStats: 'followup.view_stats',
+  viewDeliveries: 'notify.view_deliveries',
+  resendNotifications: 'notify.resend_notifications',
 } as const
 
 export type Permission = (typeof Perm)[keyof typeof Perm]
