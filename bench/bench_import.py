@@ -28,6 +28,7 @@ import os
 import random
 import time
 import uuid
+from collections import defaultdict
 from decimal import Decimal
 
 from common import setup_django
@@ -92,29 +93,27 @@ def _check(first17: str) -> str:
     return check_char(first17)
 
 
-def render_copy(observations: list, prefix: str = "raw") -> tuple[str, bytes]:
-    """The rows in COPY text format with fresh uuids and keys (columns, data)."""
+def render_copy(
+    rows: list, encounter_ids: dict[str, int], prefix: str = "raw"
+) -> tuple[str, bytes]:
+    """The validated rows' observations in COPY text format, with fresh uuids and keys, in the
+    columns ``records.services.insert_results`` writes (columns, data)."""
     from django.db import connection
 
     from healthloop.records.models import Observation
+    from healthloop.records.services import _ROW_COLUMNS
 
-    fields = [f for f in Observation._meta.concrete_fields if not f.primary_key]
+    by_attname = {f.attname: f for f in Observation._meta.concrete_fields}
+    key_at = _ROW_COLUMNS.index("source_key")
     now = dt.datetime.now(dt.UTC)
     out = io.StringIO()
-    for obs in observations:
-        values = []
-        for f in fields:
-            value = getattr(obs, f.attname)
-            if f.attname == "uuid":
-                value = uuid.uuid4()
-            elif f.attname == "source_key":
-                value = f"{prefix}:{value}"
-            elif f.attname in ("created_at", "updated_at"):
-                value = now
-            value = f.get_db_prep_save(value, connection)
-            values.append("\\N" if value is None else _copy_text(value))
-        out.write("\t".join(values) + "\n")
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    for row in rows:
+        head = (row.plan.person.pk, encounter_ids[row.exam_no], row.exam_at, "final", "local", "")
+        for result in row.observations:
+            values = [uuid.uuid4(), now, now, *head, *result]
+            values[key_at] = f"{prefix}:{values[key_at]}"
+            out.write("\t".join("\\N" if v is None else _copy_text(v) for v in values) + "\n")
+    columns = ", ".join(connection.ops.quote_name(by_attname[c].column) for c in _ROW_COLUMNS)
     return columns, out.getvalue().encode()
 
 
@@ -123,6 +122,8 @@ def _copy_text(value: object) -> str:
         return "t" if value else "f"
     if isinstance(value, dt.datetime):
         return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value).translate(COPY_ESCAPES)
@@ -162,26 +163,31 @@ def measure(content: bytes, user: object, stamp: str) -> dict[str, float]:
     from healthloop.interop.imports.validation import validate_rows
     from healthloop.interop.imports.writing import write_results
     from healthloop.records.catalog import get_catalog
+    from healthloop.records.models import Encounter
 
     catalog = get_catalog(refresh=True)
-    started = time.perf_counter()
+    cpu: dict[str, float] = {}
+    started, cpu_started = time.perf_counter(), time.process_time()
     layout, rows = find_layout(read_table("bench.csv", content).rows, catalog)
-    parsed = time.perf_counter()
+    parsed, cpu["parse"] = time.perf_counter(), time.process_time() - cpu_started
     validation = validate_rows(layout, rows, catalog=catalog, source_system=f"{stamp}s")
-    validated = time.perf_counter()
+    validated, cpu["validate"] = time.perf_counter(), time.process_time() - cpu_started
+    cpu["validate"] -= cpu["parse"]
     assert not validation.problems, validation.problems[:3]
-    observations = [o for r in validation.rows for o in r.observations]
+    count = sum(len(r.observations) for r in validation.rows)
     # A first, untimed COPY warms the caches so that neither side of the ratio pays for a cold
-    # table. The baseline is rendered (untimed) after the write, when new persons have ids.
-    raw_copy(*render_copy([o for o in observations if o.person_id], prefix="warm"))
-    write_s = _timed(
+    # table. The baseline is rendered (untimed) after the write, when the encounters have ids.
+    warm = [r for r in validation.rows if not r.plan.is_new]
+    raw_copy(*render_copy(warm, defaultdict(lambda: None), prefix="warm"))
+    write_s, cpu["write"] = _timed(
         lambda: write_results(
             rows=validation.rows, new_plans=validation.new_plans, actor=user,
             source_system=f"{stamp}s", job_uuid=uuid.uuid4(),
         )
     )  # fmt: skip
-    columns, data = render_copy(observations)
-    copy_s = _timed(lambda: raw_copy(columns, data))
+    ids = dict(Encounter.objects.filter(source_system=f"{stamp}s").values_list("source_id", "id"))
+    columns, data = render_copy(validation.rows, ids)
+    copy_s, cpu["copy"] = _timed(lambda: raw_copy(columns, data))
 
     def upload() -> object:
         return start_import(
@@ -190,14 +196,14 @@ def measure(content: bytes, user: object, stamp: str) -> dict[str, float]:
         )  # fmt: skip
 
     jobs: list = []
-    e2e_s = _timed(lambda: jobs.append(upload()))
-    again_s = _timed(lambda: jobs.append(upload()))
-    assert jobs[0].observations_created == len(observations), jobs[0].observations_created
+    e2e_s, cpu["e2e"] = _timed(lambda: jobs.append(upload()))
+    again_s, cpu["again"] = _timed(lambda: jobs.append(upload()))
+    assert jobs[0].observations_created == count, jobs[0].observations_created
     assert jobs[1].rows_duplicate == len(rows) and jobs[1].observations_created == 0
     return {
-        "observations": len(observations), "rows": len(rows), "parse": parsed - started,
+        "observations": count, "rows": len(rows), "parse": parsed - started,
         "validate": validated - parsed, "copy": copy_s, "write": write_s, "e2e": e2e_s,
-        "again": again_s,
+        "again": again_s, "cpu": cpu,
     }  # fmt: skip
 
 
@@ -245,30 +251,38 @@ def main() -> None:
         f"{args.new_persons} new persons); observations before: {before}; "
         f"load average: {os.getloadavg()[0]:.1f}; pass {runs.index(best) + 1} of {len(runs)}"
     )
-    _line("parse (bytes → rows, header, layout)", total, best["parse"])
-    _line("validate (identity, catalog, dedupe)", total, best["validate"])
-    _line("raw COPY of the same rows", total, best["copy"])
-    _line("write (encounters + observations + pending + audit)", total, best["write"])
-    _line("end to end (start_import: job, parse, validate, write)", total, best["e2e"])
-    _line("re-import of the same file (all duplicates)", total, best["again"])
+    cpu = best["cpu"]
+    print(f"  {'phase':<58} {'wall':>8}    {'obs/s':>10}   {'CPU s':>6} {'obs/CPU-s':>10}")
+    _line("parse (bytes → rows, header, layout)", total, best["parse"], cpu["parse"])
+    _line("validate (identity, catalog, dedupe)", total, best["validate"], cpu["validate"])
+    _line("raw COPY of the same rows (baseline)", total, best["copy"], cpu["copy"])
+    _line("write (encounters + observations + pending + audit)", total, best["write"], cpu["write"])
+    _line("end to end (start_import: job, parse, validate, write)", total, best["e2e"], cpu["e2e"])
+    _line("re-import of the same file (all duplicates)", total, best["again"], cpu["again"])
     print(
         f"ratio write / raw COPY: {best['write'] / best['copy']:.2f}x the time; "
-        f"end to end / raw COPY: {best['e2e'] / best['copy']:.2f}x the time"
+        f"end to end / raw COPY: {best['e2e'] / best['copy']:.2f}x the time "
+        "(wall clock; the COPY's work is in the PostgreSQL server, not in this process)"
     )
     for label, key in (("write", "write"), ("end to end", "e2e")):
         rate = total / best[key]
-        print(f"target ≥ 50,000 obs/s, {label}: {rate:,.0f} obs/s "
-              f"{'PASS' if rate >= 50_000 else 'FAIL'}")  # fmt: skip
+        print(f"target ≥ 50,000 obs/s, {label}: {rate:,.0f} obs/s wall clock "
+              f"{'PASS' if rate >= 50_000 else 'FAIL'}; "
+              f"{total / cpu[key]:,.0f} obs per CPU-second of this process")  # fmt: skip
 
 
-def _timed(func) -> float:
-    started = time.perf_counter()
+def _timed(func) -> tuple[float, float]:
+    """(wall-clock seconds, CPU seconds of this process)."""
+    started, cpu = time.perf_counter(), time.process_time()
     func()
-    return time.perf_counter() - started
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
-def _line(label: str, total: int, seconds: float) -> None:
-    print(f"  {label:<58} {seconds:8.2f} s  {total / seconds:>10,.0f} obs/s")
+def _line(label: str, total: int, seconds: float, cpu: float) -> None:
+    print(
+        f"  {label:<58} {seconds:8.2f} s  {total / seconds:>10,.0f}   {cpu:6.2f} "
+        f"{total / max(cpu, 1e-9):>10,.0f}"
+    )
 
 
 if __name__ == "__main__":
