@@ -1,9 +1,11 @@
 """Admin: templates are edited through ``update_template`` (so an edit is marked as the
-administrator's and a deploy never overwrites it); plans, tasks and records are read-only."""
+administrator's and a deploy never overwrites it); plans, tasks and records are read-only, and
+reading them is audited (``PersonDataAdmin``)."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
+from healthloop.audit.admin_views import PersonDataAdmin
 from healthloop.followup.models import FollowUpPlan, FollowUpRecord, FollowUpTask, FollowUpTemplate
 from healthloop.followup.template_loader import EDITABLE, update_template
 
@@ -28,7 +30,7 @@ class FollowUpTemplateAdmin(admin.ModelAdmin):
                         actor=request.user)  # fmt: skip
 
 
-class _ReadOnly(admin.ModelAdmin):
+class _ReadOnly(PersonDataAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
