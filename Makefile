@@ -61,7 +61,8 @@ lint: venv-dev
 	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	frontend/build.sh
-	cd frontend && npm run lint && npm test
+	$(PY) manage.py spectacular --file var/openapi.yaml --validate 2>/dev/null
+	cd frontend && npm run check:api && npm run lint && npm test
 
 bench: venv-dev frontend
 	@for script in bench/bench_*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

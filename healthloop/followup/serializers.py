@@ -97,7 +97,9 @@ class MeasurementSerializer(serializers.Serializer):
     unit = serializers.CharField(max_length=30, required=False, allow_blank=True, default="")
 
 
-class QuestionnaireSerializer(serializers.Serializer):
+class FollowUpQuestionnaireSerializer(serializers.Serializer):
+    """Answers to an instrument given during a follow-up contact."""
+
     instrument = serializers.CharField(max_length=30)
     answers = serializers.JSONField()
 
@@ -114,7 +116,7 @@ class ResultInputSerializer(serializers.Serializer):
     )
     end_reason = serializers.CharField(required=False, allow_blank=True, default="")
     measurements = MeasurementSerializer(many=True, required=False, default=list)
-    questionnaire = QuestionnaireSerializer(required=False, allow_null=True)
+    questionnaire = FollowUpQuestionnaireSerializer(required=False, allow_null=True)
 
 
 class ResultOutputSerializer(serializers.Serializer):

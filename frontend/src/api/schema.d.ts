@@ -21,6 +21,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/lockouts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Account names and addresses locked after failed log-ins; administrators unlock. */
+        get: operations["api_v1_accounts_lockouts_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/lockouts/unlock/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_accounts_lockouts_unlock_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/login/": {
         parameters: {
             query?: never;
@@ -62,6 +95,75 @@ export interface paths {
         };
         get: operations["api_v1_accounts_me_retrieve"];
         put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/otp/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_accounts_otp_confirm_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/otp/enrol/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Start binding an authenticator app: a new secret as an otpauth:// URI (show it as a QR
+         *     code) and an SVG QR code. Confirm with a code from the app.
+         */
+        post: operations["api_v1_accounts_otp_enrol_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/roles/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Every role with its effective permissions and the differences from the defaults. */
+        get: operations["api_v1_accounts_roles_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/roles/{role}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["api_v1_accounts_roles_retrieve"];
+        put: operations["api_v1_accounts_roles_update"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1103,6 +1205,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/people/access-grants/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Time-limited access grants: administrators see all, department heads their own. */
+        get: operations["api_v1_people_access_grants_list"];
+        put?: never;
+        /** @description Time-limited access grants: administrators see all, department heads their own. */
+        post: operations["api_v1_people_access_grants_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/access-grants/{grant_uuid}/revoke/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_people_access_grants_revoke_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/break-glass/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description GET: administrators list break-the-glass accesses for review. POST: declare one. */
+        get: operations["api_v1_people_break_glass_list"];
+        put?: never;
+        /** @description GET: administrators list break-the-glass accesses for review. POST: declare one. */
+        post: operations["api_v1_people_break_glass_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/break-glass/{access_uuid}/review/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["api_v1_people_break_glass_review_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people/org-units/tree/": {
         parameters: {
             query?: never;
@@ -1161,6 +1331,26 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["api_v1_people_persons_merge_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/persons/{person_uuid}/unmask/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The full resident ID number and/or phone of one person, for a stated purpose; audited as
+         *     ``person.unmasked`` with the fields and the purpose. Lists and exports stay masked.
+         */
+        post: operations["api_v1_people_persons_unmask_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1535,6 +1725,37 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AccessGrant: {
+            /** Format: uuid */
+            uuid: string;
+            grantee: string;
+            /** Format: uuid */
+            person?: string | null;
+            person_name?: string | null;
+            /** Format: uuid */
+            org_unit?: string | null;
+            org_unit_name?: string | null;
+            reason: string;
+            granted_by: string;
+            /** Format: date-time */
+            valid_from: string;
+            /** Format: date-time */
+            valid_until: string;
+            /** Format: date-time */
+            revoked_at: string | null;
+            readonly active: boolean;
+        };
+        AccessGrantCreateRequest: {
+            /** @description username of the staff member */
+            grantee: string;
+            /** Format: uuid */
+            person?: string | null;
+            /** Format: uuid */
+            org_unit?: string | null;
+            /** Format: date-time */
+            valid_until: string;
+            reason: string;
+        };
         Alert: {
             /** Format: uuid */
             readonly uuid: string;
@@ -1773,7 +1994,7 @@ export interface components {
              * 序号
              * Format: int64
              */
-            seq: number;
+            seq?: number | null;
             /**
              * 时间
              * Format: date-time
@@ -1792,10 +2013,37 @@ export interface components {
             purpose?: string;
             client_ip?: string | null;
             detail?: unknown;
-            hash: string;
+            hash?: string;
         };
         /** @enum {unknown} */
         BlankEnum: "";
+        BreakGlass: {
+            /** Format: uuid */
+            uuid: string;
+            user: string;
+            user_role: string;
+            /** Format: uuid */
+            person: string;
+            reason: string;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            review: string;
+            reviewed_by?: string | null;
+            /** Format: date-time */
+            reviewed_at: string | null;
+            review_note: string;
+        };
+        BreakGlassCreateRequest: {
+            /** Format: uuid */
+            person: string;
+            reason: string;
+        };
+        BreakGlassReviewRequest: {
+            review: components["schemas"]["ReviewEnum"];
+            note: string;
+        };
         BulkConfirmRequestRequest: {
             alerts: string[];
         };
@@ -1969,6 +2217,12 @@ export interface components {
             /** Format: double */
             error_rate: number;
         };
+        /**
+         * @description * `id_number` - id_number
+         *     * `phone` - phone
+         * @enum {string}
+         */
+        FieldsEnum: "id_number" | "phone";
         Finding: {
             /** Format: uuid */
             readonly uuid: string;
@@ -2011,6 +2265,11 @@ export interface components {
          * @enum {string}
          */
         FlagEnum: "N" | "L" | "H" | "LL" | "HH" | "A";
+        /** @description Answers to an instrument given during a follow-up contact. */
+        FollowUpQuestionnaireRequest: {
+            instrument: string;
+            answers: unknown;
+        };
         HeldCode: {
             sending_facility: string;
             local_code: string;
@@ -2299,9 +2558,18 @@ export interface components {
          * @enum {string}
          */
         LevelEnum: "red" | "orange" | "yellow" | "green";
+        Lockout: {
+            key: string;
+            failures: number;
+            /** Format: date-time */
+            locked_until: string;
+            /** Format: date-time */
+            last_failure_at: string | null;
+        };
         LoginRequest: {
             username: string;
             password: string;
+            otp_token?: string;
         };
         /**
          * @description * `` -
@@ -2322,6 +2590,9 @@ export interface components {
             role?: components["schemas"]["RoleEnum"];
             readonly permissions: string[];
             readonly person_uuid: string | null;
+            readonly otp_enrolled: boolean;
+            readonly otp_verified: boolean;
+            readonly otp_enrolment_required: boolean;
         };
         MeasurementRequest: {
             /** @description SBP, DBP, WEIGHT, GLU … (catalog) */
@@ -2431,6 +2702,13 @@ export interface components {
          * @enum {string}
          */
         OriginEnum: "yaml" | "admin";
+        OtpConfirmRequest: {
+            token: string;
+        };
+        OtpEnrolment: {
+            otpauth_uri: string;
+            qr_svg: string;
+        };
         /**
          * @description * `agreed_to_come` - 同意来院
          *     * `call_later` - 稍后再联系
@@ -2440,6 +2718,21 @@ export interface components {
          * @enum {string}
          */
         OutcomeEnum: "agreed_to_come" | "call_later" | "continue" | "lost" | "end";
+        PaginatedAccessGrantList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AccessGrant"][];
+        };
         PaginatedAlertList: {
             /** @example 123 */
             count: number;
@@ -2484,6 +2777,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["AuditEvent"][];
+        };
+        PaginatedBreakGlassList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["BreakGlass"][];
         };
         PaginatedDeliveryList: {
             /** @example 123 */
@@ -2680,6 +2988,44 @@ export interface components {
             /** 启用 */
             active?: boolean;
         };
+        /**
+         * @description * `accounts.manage_roles` - accounts.manage_roles
+         *     * `accounts.manage_users` - accounts.manage_users
+         *     * `accounts.view_self` - accounts.view_self
+         *     * `alerts.review_alerts` - alerts.review_alerts
+         *     * `alerts.view_alert_stats` - alerts.view_alert_stats
+         *     * `alerts.view_alerts` - alerts.view_alerts
+         *     * `assessment.run_calculator` - assessment.run_calculator
+         *     * `audit.review_anomalies` - audit.review_anomalies
+         *     * `audit.view_audit` - audit.view_audit
+         *     * `followup.assign_tasks` - followup.assign_tasks
+         *     * `followup.manage_plans` - followup.manage_plans
+         *     * `followup.manage_templates` - followup.manage_templates
+         *     * `followup.record_result` - followup.record_result
+         *     * `followup.view_stats` - followup.view_stats
+         *     * `followup.view_tasks` - followup.view_tasks
+         *     * `interop.import_results` - interop.import_results
+         *     * `interop.manage_interfaces` - interop.manage_interfaces
+         *     * `notify.manage_preferences` - notify.manage_preferences
+         *     * `notify.resend_notifications` - notify.resend_notifications
+         *     * `notify.view_deliveries` - notify.view_deliveries
+         *     * `notify.view_inbox` - notify.view_inbox
+         *     * `people.break_glass` - people.break_glass
+         *     * `people.grant_access` - people.grant_access
+         *     * `people.manage_persons` - people.manage_persons
+         *     * `people.merge_persons` - people.merge_persons
+         *     * `people.review_break_glass` - people.review_break_glass
+         *     * `people.search_persons` - people.search_persons
+         *     * `people.unmask_identifiers` - people.unmask_identifiers
+         *     * `people.view_org_tree` - people.view_org_tree
+         *     * `people.view_person` - people.view_person
+         *     * `portal.answer_questionnaire` - portal.answer_questionnaire
+         *     * `portal.view_own_health` - portal.view_own_health
+         *     * `records.view_catalog` - records.view_catalog
+         *     * `records.view_record` - records.view_record
+         * @enum {string}
+         */
+        PermissionsEnum: "accounts.manage_roles" | "accounts.manage_users" | "accounts.view_self" | "alerts.review_alerts" | "alerts.view_alert_stats" | "alerts.view_alerts" | "assessment.run_calculator" | "audit.review_anomalies" | "audit.view_audit" | "followup.assign_tasks" | "followup.manage_plans" | "followup.manage_templates" | "followup.record_result" | "followup.view_stats" | "followup.view_tasks" | "interop.import_results" | "interop.manage_interfaces" | "notify.manage_preferences" | "notify.resend_notifications" | "notify.view_deliveries" | "notify.view_inbox" | "people.break_glass" | "people.grant_access" | "people.manage_persons" | "people.merge_persons" | "people.review_break_glass" | "people.search_persons" | "people.unmask_identifiers" | "people.view_org_tree" | "people.view_person" | "portal.answer_questionnaire" | "portal.view_own_health" | "records.view_catalog" | "records.view_record";
         PersonDetail: {
             /** Format: uuid */
             readonly uuid: string;
@@ -3205,7 +3551,7 @@ export interface components {
             /** @default  */
             end_reason: string;
             measurements?: components["schemas"]["MeasurementRequest"][];
-            questionnaire?: components["schemas"]["QuestionnaireRequest"] | null;
+            questionnaire?: components["schemas"]["FollowUpQuestionnaireRequest"] | null;
         };
         ResultOutput: {
             record: components["schemas"]["Record"];
@@ -3214,6 +3560,12 @@ export interface components {
         RetireRequest: {
             reason: string;
         };
+        /**
+         * @description * `justified` - justified
+         *     * `unjustified` - unjustified
+         * @enum {string}
+         */
+        ReviewEnum: "justified" | "unjustified";
         RiskLevel: {
             disease: components["schemas"]["DiseaseEnum"];
             readonly disease_label: string;
@@ -3238,6 +3590,17 @@ export interface components {
          * @enum {string}
          */
         RoleEnum: "admin" | "dept_head" | "doctor" | "health_manager" | "nurse" | "outreach" | "reception" | "employee";
+        RolePermissions: {
+            role: string;
+            label: string;
+            permissions: string[];
+            defaults: string[];
+            added: string[];
+            removed: string[];
+        };
+        RolePermissionsUpdateRequest: {
+            permissions: components["schemas"]["PermissionsEnum"][];
+        };
         /**
          * @description * `assignment` - 签约/分管医生
          *     * `register` - 台账负责医生
@@ -3619,6 +3982,20 @@ export interface components {
          * @enum {string}
          */
         TypeEnum: "choice" | "time" | "number";
+        UnlockRequest: {
+            /** @description "user:<name>" or "ip:<address>" */
+            key: string;
+        };
+        UnmaskRequestRequest: {
+            fields: components["schemas"]["FieldsEnum"][];
+            purpose: string;
+        };
+        Unmasked: {
+            /** Format: uuid */
+            uuid: string;
+            id_number?: string;
+            phone?: string;
+        };
         /**
          * @description * `numeric` - 数值
          *     * `text` - 文本
@@ -3631,6 +4008,10 @@ export interface components {
             ok: boolean;
             checked: number;
             head_seq: number;
+            /** @description events sealed by this check */
+            sealed: number;
+            /** @description committed events not yet in the chain */
+            unsealed: number;
             problems: {
                 [key: string]: unknown;
             }[];
@@ -3663,6 +4044,49 @@ export interface operations {
         responses: {
             /** @description No response body */
             200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    api_v1_accounts_lockouts_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Lockout"][];
+                };
+            };
+        };
+    };
+    api_v1_accounts_lockouts_unlock_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnlockRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UnlockRequest"];
+                "multipart/form-data": components["schemas"]["UnlockRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3728,6 +4152,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    api_v1_accounts_otp_confirm_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OtpConfirmRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["OtpConfirmRequest"];
+                "multipart/form-data": components["schemas"]["OtpConfirmRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    api_v1_accounts_otp_enrol_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OtpEnrolment"];
+                };
+            };
+        };
+    };
+    api_v1_accounts_roles_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolePermissions"][];
+                };
+            };
+        };
+    };
+    api_v1_accounts_roles_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                role: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolePermissions"];
+                };
+            };
+        };
+    };
+    api_v1_accounts_roles_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                role: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RolePermissionsUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RolePermissionsUpdateRequest"];
+                "multipart/form-data": components["schemas"]["RolePermissionsUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RolePermissions"];
                 };
             };
         };
@@ -5509,6 +6044,155 @@ export interface operations {
             };
         };
     };
+    api_v1_people_access_grants_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAccessGrantList"];
+                };
+            };
+        };
+    };
+    api_v1_people_access_grants_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccessGrantCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AccessGrantCreateRequest"];
+                "multipart/form-data": components["schemas"]["AccessGrantCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessGrant"];
+                };
+            };
+        };
+    };
+    api_v1_people_access_grants_revoke_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                grant_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessGrant"];
+                };
+            };
+        };
+    };
+    api_v1_people_break_glass_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                review?: "justified" | "pending" | "unjustified";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedBreakGlassList"];
+                };
+            };
+        };
+    };
+    api_v1_people_break_glass_create: {
+        parameters: {
+            query?: {
+                review?: "justified" | "pending" | "unjustified";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreakGlassCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["BreakGlassCreateRequest"];
+                "multipart/form-data": components["schemas"]["BreakGlassCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakGlass"];
+                };
+            };
+        };
+    };
+    api_v1_people_break_glass_review_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                access_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BreakGlassReviewRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["BreakGlassReviewRequest"];
+                "multipart/form-data": components["schemas"]["BreakGlassReviewRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BreakGlass"];
+                };
+            };
+        };
+    };
     api_v1_people_org_units_tree_list: {
         parameters: {
             query?: never;
@@ -5601,6 +6285,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PersonDetail"];
+                };
+            };
+        };
+    };
+    api_v1_people_persons_unmask_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UnmaskRequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UnmaskRequestRequest"];
+                "multipart/form-data": components["schemas"]["UnmaskRequestRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Unmasked"];
                 };
             };
         };
