@@ -3,6 +3,7 @@ from enum import StrEnum
 
 class AssessmentError(StrEnum):
     UNKNOWN_INSTRUMENT = "unknown_instrument"
+    BAD_YEARS = "bad_years"
     INVALID_ANSWERS = "invalid_answers"
     INVALID_RULE = "invalid_rule"
     RULE_NOT_FOUND = "rule_not_found"

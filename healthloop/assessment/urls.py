@@ -26,6 +26,7 @@ urlpatterns = [
     path("assessment/registers/", views.RegisterList.as_view(), name="register-list"),
     path("assessment/registers/summary/", views.RegisterSummary.as_view(), name="register-summary"),
     path("assessment/registers/export/", views.RegisterExport.as_view(), name="register-export"),
+    path("assessment/indicators/", views.KeyIndicators.as_view(), name="key-indicators"),
     path("assessment/rules/", rules.RuleList.as_view(), name="rule-list"),
     path(f"{RULE}/", rules.RuleDetail.as_view(), name="rule-detail"),
     path(f"{RULE}/versions/", rules.RuleVersionCreate.as_view(), name="rule-version-create"),

@@ -14,14 +14,24 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from healthloop.accounts.permissions import Perm
-from healthloop.assessment import registers, report, selectors, serializers, services, trends
+from healthloop.assessment import (
+    indicators,
+    registers,
+    report,
+    selectors,
+    serializers,
+    services,
+    trends,
+)
 from healthloop.assessment.calculators import (
     CalculatorNotFound,
     InputError,
     calculator_specs,
     run_calculator,
 )
+from healthloop.assessment.errors import AssessmentError
 from healthloop.audit.services import record_bulk_access
+from healthloop.core.errors import ServiceError
 from healthloop.people.access import access_person
 from healthloop.people.selectors import org_unit_param
 
@@ -247,6 +257,33 @@ class RegisterSummary(APIView):
     @extend_schema(parameters=_REGISTER_FILTERS, responses=OpenApiTypes.OBJECT)
     def get(self, request):
         return Response(selectors.register_summary(_register_query(request)))
+
+
+class KeyIndicators(APIView):
+    """Key indicators across years (dashboard): per exam year, persons examined and persons
+    beyond a guideline threshold, over the persons the user may see."""
+
+    required_permission = P_VIEW
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("years", int, description=f"1–{indicators.MAX_YEARS}, default 5")
+        ],
+        responses=OpenApiTypes.OBJECT,
+    )
+    def get(self, request):
+        raw = request.query_params.get("years", "5")
+        try:
+            years = int(raw)
+            if not 1 <= years <= indicators.MAX_YEARS:
+                raise ValueError
+        except ValueError:
+            raise ServiceError(
+                AssessmentError.BAD_YEARS,
+                f"years 必须是 1 到 {indicators.MAX_YEARS} 之间的整数",
+                field="years",
+            ) from None
+        return Response(indicators.key_indicators(request.user, years=years))
 
 
 class RegisterExport(APIView):

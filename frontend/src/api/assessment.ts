@@ -4,6 +4,7 @@ import type {
   Colour,
   DryRunReport,
   Finding,
+  KeyIndicators,
   Page,
   PersonRegisterEntry,
   RegisterChange,
@@ -36,6 +37,8 @@ export const fetchFindings = (query: FindingQuery) => http.get<Page<Finding>>(`$
 export async function countFindings(query: Omit<FindingQuery, 'page' | 'page_size'>): Promise<number> {
   return (await fetchFindings({ ...query, page_size: 1 })).count
 }
+
+export const fetchKeyIndicators = (years = 5) => http.get<KeyIndicators>(`${A}/indicators/`, { years })
 
 export const fetchRiskLevels = (uuid: string) => http.get<RiskLevel[]>(`${person(uuid)}/risk-levels/`)
 export const fetchPersonRegisters = (uuid: string) => http.get<PersonRegisterEntry[]>(`${person(uuid)}/registers/`)

@@ -338,6 +338,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assessment/indicators/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Key indicators across years (dashboard): per exam year, persons examined and persons
+         *     beyond a guideline threshold, over the persons the user may see.
+         */
+        get: operations["api_v1_assessment_indicators_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assessment/persons/{person_uuid}/assessments/": {
         parameters: {
             query?: never;
@@ -4557,6 +4577,30 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PaginatedFindingList"];
+                };
+            };
+        };
+    };
+    api_v1_assessment_indicators_retrieve: {
+        parameters: {
+            query?: {
+                /** @description 1–10, default 5 */
+                years?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };

@@ -197,3 +197,28 @@ export interface DeliveryStats {
   channels: { channel: string; counts: Record<string, number>; success_rate: number | null }[]
   days: { day: string; channel: string; status: string; count: number }[]
 }
+
+/** GET /api/v1/assessment/indicators/: key indicators across exam years. */
+export interface IndicatorPoint {
+  year: number
+  examined: number
+  abnormal: number
+  /** percent of the persons examined, one decimal; null when nobody was examined */
+  rate: number | null
+}
+
+export interface KeyIndicator {
+  code: string
+  item_code: string
+  label: Record<'zh-CN' | 'en', string>
+  threshold: number
+  comparison: 'gte' | 'gt'
+  unit: string
+  source: string
+  series: IndicatorPoint[]
+}
+
+export interface KeyIndicators {
+  years: number[]
+  indicators: KeyIndicator[]
+}

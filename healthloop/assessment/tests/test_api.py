@@ -60,6 +60,7 @@ LISTS = [
     ("register-list", "get", BASE + "/registers/"),
     ("register-summary", "get", BASE + "/registers/summary/"),
     ("register-export", "get", BASE + "/registers/export/"),
+    ("key-indicators", "get", BASE + "/indicators/"),
 ]
 ADMIN_ONLY = [
     ("rule-list", "get", BASE + "/rules/"),
@@ -118,6 +119,10 @@ def test_lists_contain_only_persons_in_scope(api, screened, doctor, employee, na
         if name == "register-export":
             sheet = load_workbook(io.BytesIO(response.content)).active
             names = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+        elif name == "key-indicators":  # counts only: the patient, never the stranger
+            sbp = next(i for i in response.json()["indicators"] if i["code"] == "sbp_high")
+            assert max(point["examined"] for point in sbp["series"]) == 1
+            continue
         elif name == "register-summary":
             counts = sum(row["n"] for row in response.json())
             assert counts == RegisterEntry.objects.filter(person=patient).count()

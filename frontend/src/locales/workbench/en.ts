@@ -294,6 +294,11 @@ const wbEn = {
     byDisease: 'Persons per register, by level',
     byDepartment: 'Register places per unit, by level',
     byAge: 'Register places per age band, by level',
+    indicators: 'Key indicators by exam year (share beyond the threshold)',
+    indicatorsHint: 'Share of the persons examined that year beyond the guideline threshold; hover for counts and source',
+    examined: 'examined',
+    abnormal: 'beyond',
+    thresholdSources: 'Thresholds from: {list}',
   },
   interfaces: {
     feeds: 'Interface status (last 24 hours)',

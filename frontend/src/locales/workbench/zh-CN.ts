@@ -295,6 +295,11 @@ const wbZhCN = {
     byDisease: '各病种台账人数（按分层）',
     byDepartment: '各单位台账人次（按分层）',
     byAge: '各年龄段台账人次（按分层）',
+    indicators: '重点指标异常率（按体检年度）',
+    indicatorsHint: '当年参检者中超过指南界值的人数占比；悬停查看人数与依据',
+    examined: '参检',
+    abnormal: '异常',
+    thresholdSources: '界值依据：{list}',
   },
   interfaces: {
     feeds: '接口状态（近24小时）',

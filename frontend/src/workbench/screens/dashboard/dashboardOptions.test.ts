@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { informativeUnits } from './useDashboard'
-import { barsOption, levelPieOption, stackedLevelsOption } from './dashboardOptions'
+import { barsOption, indicatorLinesOption, levelPieOption, stackedLevelsOption } from './dashboardOptions'
 
 const labels = { red: '红', orange: '橙', yellow: '黄', green: '绿', none: '未分层' }
 
@@ -45,5 +45,34 @@ describe('informativeUnits', () => {
     expect(informativeUnits(tree).map((n) => n.name)).toEqual(['车间1', '车间2'])
     expect(informativeUnits([node('a'), node('b')]).map((n) => n.name)).toEqual(['a', 'b'])
     expect(informativeUnits([])).toEqual([])
+  })
+})
+
+describe('indicatorLinesOption', () => {
+  const words = { examined: '参检', abnormal: '异常' }
+  const lines = [
+    {
+      name: '收缩压≥140 mmHg',
+      points: [
+        { year: 2025, examined: 0, abnormal: 0, rate: null },
+        { year: 2026, examined: 8, abnormal: 2, rate: 25 },
+      ],
+    },
+  ]
+
+  it('draws one line per indicator with a gap for a year nobody was examined', () => {
+    const option = indicatorLinesOption([2025, 2026], lines, words)
+    expect(option.xAxis.data).toEqual(['2025', '2026'])
+    expect(option.series).toHaveLength(1)
+    expect(option.series[0]!.data).toEqual([null, 25])
+    expect(option.series[0]!.connectNulls).toBe(false)
+  })
+
+  it('shows the counts behind each share in the tooltip', () => {
+    const option = indicatorLinesOption([2025, 2026], lines, words)
+    const text = option.tooltip.formatter([{ seriesName: '收缩压≥140 mmHg', dataIndex: 1, marker: '' }])
+    expect(text).toBe('2026<br/>收缩压≥140 mmHg: 25% (异常 2 / 参检 8)')
+    const gap = option.tooltip.formatter([{ seriesName: '收缩压≥140 mmHg', dataIndex: 0, marker: '' }])
+    expect(gap).toBe('2025<br/>收缩压≥140 mmHg: —')
   })
 })

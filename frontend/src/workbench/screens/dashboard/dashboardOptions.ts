@@ -76,3 +76,45 @@ export function barsOption(labels: readonly string[], values: readonly number[],
     aria: { enabled: true },
   }
 }
+
+export interface IndicatorLine {
+  name: string
+  points: readonly { year: number; examined: number; abnormal: number; rate: number | null }[]
+}
+
+export interface IndicatorWords {
+  examined: string
+  abnormal: string
+}
+
+/** One line per indicator: the share (%) of the persons examined that year beyond the
+ *  threshold. A year nobody was examined is a gap, not a zero. The tooltip gives the counts
+ *  behind each share and the guideline it comes from. */
+export function indicatorLinesOption(years: readonly number[], lines: readonly IndicatorLine[], words: IndicatorWords) {
+  const byName = new Map(lines.map((line) => [line.name, line]))
+  const formatter = (params: { seriesName: string; dataIndex: number; marker: string }[]) => {
+    const year = years[params[0]?.dataIndex ?? 0]
+    const rows = params.map(({ seriesName, dataIndex, marker }) => {
+      const point = byName.get(seriesName)?.points[dataIndex]
+      if (!point || point.rate === null) return `${marker}${seriesName}: —`
+      return `${marker}${seriesName}: ${point.rate}% (${words.abnormal} ${point.abnormal} / ${words.examined} ${point.examined})`
+    })
+    return [String(year), ...rows].join('<br/>')
+  }
+  return {
+    textStyle: { fontFamily: FONT },
+    tooltip: { trigger: 'axis', formatter },
+    legend: { top: 0, type: 'scroll' as const },
+    grid: { left: 8, right: 24, top: 40, bottom: 8, containLabel: true },
+    xAxis: { type: 'category' as const, boundaryGap: false, data: years.map(String) },
+    yAxis: { type: 'value' as const, min: 0, axisLabel: { formatter: '{value}%' } },
+    series: lines.map((line) => ({
+      name: line.name,
+      type: 'line' as const,
+      symbolSize: 8,
+      connectNulls: false,
+      data: line.points.map((p) => p.rate),
+    })),
+    aria: { enabled: true },
+  }
+}

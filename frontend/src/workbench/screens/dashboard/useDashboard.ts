@@ -6,11 +6,11 @@
 import { onMounted, ref, shallowRef } from 'vue'
 import { useI18n } from 'vue-i18n'
 import { fetchAlertStats } from '@/api/alerts'
-import { countFindings, fetchRegisterSummary } from '@/api/assessment'
+import { countFindings, fetchKeyIndicators, fetchRegisterSummary } from '@/api/assessment'
 import { fetchFollowUpStats, type FollowUpStats } from '@/api/followup'
 import { errorMessage } from '@/api/errors'
 import { fetchOrgTree } from '@/api/people'
-import type { AlertStats, Colour, OrgNode, RegisterSummaryRow, Severity } from '@/api/types'
+import type { AlertStats, Colour, KeyIndicators, OrgNode, RegisterSummaryRow, Severity } from '@/api/types'
 import { Perm } from '@/shared/permissions'
 import { useSessionStore } from '@/shared/stores/session'
 import { AGE_BANDS, SEVERITIES, includedTotal, levelTotals, pivotSummary, type DiseaseLevels } from '../../screening'
@@ -38,6 +38,7 @@ export function useDashboard() {
   const severities = ref<Record<Severity, number> | null>(null)
   const alertStats = shallowRef<AlertStats | null>(null)
   const followUpStats = shallowRef<FollowUpStats | null>(null)
+  const indicators = shallowRef<KeyIndicators | null>(null)
   const session = useSessionStore()
   const loading = ref(false)
   const error = ref('')
@@ -50,16 +51,18 @@ export function useDashboard() {
     try {
       const tree = await fetchOrgTree().catch(() => [] as OrgNode[])
       const unitNodes = informativeUnits(tree)
-      const [all, perUnit, perAge, findingCounts, alerts, followUp] = await Promise.all([
+      const [all, perUnit, perAge, findingCounts, alerts, followUp, yearly] = await Promise.all([
         fetchRegisterSummary({}),
         Promise.all(unitNodes.map((node) => fetchRegisterSummary({ org_unit: node.uuid }))),
         Promise.all(AGE_BANDS.map((band) => fetchRegisterSummary({ age_band: band }))),
         Promise.all(SEVERITIES.map((severity) => countFindings({ severity, status: 'open' }))),
         session.can(Perm.viewAlertStats) ? fetchAlertStats() : null,
         session.can(Perm.viewFollowupStats) ? fetchFollowUpStats() : null,
+        fetchKeyIndicators(5),
       ])
       alertStats.value = alerts
       followUpStats.value = followUp
+      indicators.value = yearly
       diseases.value = pivotSummary(all)
       totals.value = levelTotals(all)
       included.value = includedTotal(all)
@@ -74,7 +77,7 @@ export function useDashboard() {
   }
 
   onMounted(load)
-  return { diseases, totals, included, units, ages, severities, alertStats, followUpStats, loading, error, load }
+  return { diseases, totals, included, units, ages, severities, alertStats, followUpStats, indicators, loading, error, load }
 }
 
 /** "2 h 5 min", "12 min", "40 s" — review and notification times. */
