@@ -8,6 +8,12 @@ import pytest
 os.environ.setdefault("HEALTHLOOP_TESTING", "1")
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Test users need no strong password hashes (PBKDF2 costs ~0.3 s per user)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def catalog(db):
     """The exam-item catalog loaded from the shipped YAML (as `make run` does)."""

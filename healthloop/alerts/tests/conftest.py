@@ -4,43 +4,10 @@ doctor of another department, an administrator, patients."""
 
 import pytest
 
+from healthloop.assessment.testing import load_reference_data, module_reference_data
 from healthloop.assessment.tests.factories import born
 
-
-def _load() -> None:
-    from healthloop.assessment.models import ScreeningRule
-    from healthloop.assessment.rules.loader import load_rules
-    from healthloop.records.catalog import get_catalog
-    from healthloop.records.catalog_loader import load_catalog
-    from healthloop.records.models import ExamItem
-
-    if not ExamItem.objects.exists():
-        load_catalog()
-        get_catalog(refresh=True)
-    if not ScreeningRule.objects.exists():
-        load_rules(actor=None)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def _reference_data(django_db_setup, django_db_blocker):
-    from healthloop.assessment.models import ScreeningRule
-    from healthloop.audit.testing import reset_audit_chain
-    from healthloop.records.catalog import get_catalog
-    from healthloop.records.models import ExamItem
-
-    with django_db_blocker.unblock():
-        _load()
-    yield
-    with django_db_blocker.unblock():
-        ScreeningRule.objects.all().delete()
-        reset_audit_chain()  # the module loaded rules outside a test transaction
-        ExamItem.objects.all().delete()
-        get_catalog(refresh=True)
+_reference_data = module_reference_data()
 
 
 @pytest.fixture
@@ -48,7 +15,7 @@ def rules(db, _reference_data):
     """The catalog and the published rules (as a deploy loads them)."""
     from healthloop.assessment.models import ScreeningRule
 
-    _load()
+    load_reference_data()
     return ScreeningRule.objects.filter(status="published")
 
 

@@ -8,44 +8,10 @@ flushes them: ``catalog`` and ``rules`` then load them again inside the test."""
 
 import pytest
 
+from healthloop.assessment.testing import load_reference_data, module_reference_data
 from healthloop.assessment.tests.factories import born
 
-
-def _load() -> None:
-    from healthloop.assessment.models import ScreeningRule
-    from healthloop.assessment.rules.loader import load_rules
-    from healthloop.records.catalog import get_catalog
-    from healthloop.records.catalog_loader import load_catalog
-    from healthloop.records.models import ExamItem
-
-    if not ExamItem.objects.exists():
-        load_catalog()
-        get_catalog(refresh=True)
-    if not ScreeningRule.objects.exists():
-        load_rules(actor=None)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Test users need no strong password hashes (PBKDF2 costs ~0.3 s per user)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def _reference_data(django_db_setup, django_db_blocker):
-    from healthloop.assessment.models import ScreeningRule
-    from healthloop.audit.testing import reset_audit_chain
-    from healthloop.records.catalog import get_catalog
-    from healthloop.records.models import ExamItem
-
-    with django_db_blocker.unblock():
-        _load()
-    yield
-    with django_db_blocker.unblock():
-        ScreeningRule.objects.all().delete()
-        reset_audit_chain()  # the module loaded rules outside a test transaction
-        ExamItem.objects.all().delete()
-        get_catalog(refresh=True)
+_reference_data = module_reference_data()
 
 
 @pytest.fixture
@@ -53,7 +19,7 @@ def catalog(db, _reference_data):
     """The exam-item catalog (overrides the project fixture: loaded once per module)."""
     from healthloop.records.catalog import get_catalog
 
-    _load()
+    load_reference_data()
     return get_catalog()
 
 

@@ -5,47 +5,30 @@ import datetime as dt
 
 import pytest
 
+from healthloop.assessment.testing import (
+    load_reference_data,
+    module_reference_data,
+    unload_reference_data,
+)
+
 
 def _load() -> None:
-    from healthloop.assessment.models import ScreeningRule
-    from healthloop.assessment.rules.loader import load_rules
     from healthloop.followup.models import FollowUpTemplate
     from healthloop.followup.template_loader import load_templates
-    from healthloop.records.catalog import get_catalog
-    from healthloop.records.catalog_loader import load_catalog
-    from healthloop.records.models import ExamItem
 
-    if not ExamItem.objects.exists():
-        load_catalog()
-        get_catalog(refresh=True)
-    if not ScreeningRule.objects.exists():
-        load_rules(actor=None)
+    load_reference_data()
     if not FollowUpTemplate.objects.exists():
         load_templates(actor=None)
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(scope="module")
-def _reference_data(django_db_setup, django_db_blocker):
-    from healthloop.assessment.models import ScreeningRule
-    from healthloop.audit.testing import reset_audit_chain
+def _unload() -> None:
     from healthloop.followup.models import FollowUpTemplate
-    from healthloop.records.catalog import get_catalog
-    from healthloop.records.models import ExamItem
 
-    with django_db_blocker.unblock():
-        _load()
-    yield
-    with django_db_blocker.unblock():
-        FollowUpTemplate.objects.all().delete()
-        ScreeningRule.objects.all().delete()
-        reset_audit_chain()
-        ExamItem.objects.all().delete()
-        get_catalog(refresh=True)
+    FollowUpTemplate.objects.all().delete()
+    unload_reference_data()
+
+
+_reference_data = module_reference_data(_load, _unload)
 
 
 @pytest.fixture
