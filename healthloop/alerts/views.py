@@ -123,45 +123,54 @@ class AlertDetail(APIView):
         return Response(AlertDetailSerializer(alert).data)
 
 
-class AlertConfirm(APIView):
-    required_permission = Perm.REVIEW_ALERTS
+class _ReviewAction(APIView):
+    """POST one review step on one alert: parse the body, open the alert through the scoped
+    door, run the service, answer with the alert."""
 
-    @extend_schema(request=ConfirmRequestSerializer, responses=AlertDetailSerializer,
-                   summary="Confirm (one click) or confirm an edited text")  # fmt: skip
+    required_permission = Perm.REVIEW_ALERTS
+    body_class: type[serializers.Serializer]
+
+    def act(self, alert, actor, data):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError
+
     def post(self, request, alert_uuid):
-        body = ConfirmRequestSerializer(data=request.data)
+        body = self.body_class(data=request.data)
         body.is_valid(raise_exception=True)
         alert = access_alert(request.user, alert_uuid, action="alert.accessed_for_review",
                              request=request)  # fmt: skip
-        alert = services.confirm_alert(alert=alert, actor=request.user,
-                                       text=body.validated_data.get("text"))  # fmt: skip
+        alert = self.act(alert, request.user, body.validated_data)
         return Response(AlertDetailSerializer(alert).data)
 
 
-class AlertDismiss(APIView):
-    required_permission = Perm.REVIEW_ALERTS
+@extend_schema(request=ConfirmRequestSerializer, responses=AlertDetailSerializer,
+               summary="Confirm (one click) or confirm an edited text")  # fmt: skip
+class AlertConfirm(_ReviewAction):
+    """Confirm the drafted text as it is, or an edited text; the person is then notified."""
 
-    @extend_schema(request=DismissRequestSerializer, responses=AlertDetailSerializer)
-    def post(self, request, alert_uuid):
-        body = DismissRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        alert = access_alert(request.user, alert_uuid, action="alert.accessed_for_review",
-                             request=request)  # fmt: skip
-        alert = services.dismiss_alert(alert=alert, actor=request.user, **body.validated_data)
-        return Response(AlertDetailSerializer(alert).data)
+    body_class = ConfirmRequestSerializer
+
+    def act(self, alert, actor, data):
+        return services.confirm_alert(alert=alert, actor=actor, text=data.get("text"))
 
 
-class AlertClose(APIView):
-    required_permission = Perm.REVIEW_ALERTS
+@extend_schema(request=DismissRequestSerializer, responses=AlertDetailSerializer)
+class AlertDismiss(_ReviewAction):
+    """Dismiss the alert with a reason; nobody is notified."""
 
-    @extend_schema(request=CloseRequestSerializer, responses=AlertDetailSerializer)
-    def post(self, request, alert_uuid):
-        body = CloseRequestSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        alert = access_alert(request.user, alert_uuid, action="alert.accessed_for_review",
-                             request=request)  # fmt: skip
-        alert = services.close_alert(alert=alert, actor=request.user, **body.validated_data)
-        return Response(AlertDetailSerializer(alert).data)
+    body_class = DismissRequestSerializer
+
+    def act(self, alert, actor, data):
+        return services.dismiss_alert(alert=alert, actor=actor, **data)
+
+
+@extend_schema(request=CloseRequestSerializer, responses=AlertDetailSerializer)
+class AlertClose(_ReviewAction):
+    """Close a reviewed alert (the loop is done), with an optional note."""
+
+    body_class = CloseRequestSerializer
+
+    def act(self, alert, actor, data):
+        return services.close_alert(alert=alert, actor=actor, **data)
 
 
 class AlertBulkConfirm(APIView):

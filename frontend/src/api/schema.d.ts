@@ -231,6 +231,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description Close a reviewed alert (the loop is done), with an optional note. */
         post: operations["api_v1_alerts_close_create"];
         delete?: never;
         options?: never;
@@ -247,7 +248,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Confirm (one click) or confirm an edited text */
+        /**
+         * Confirm (one click) or confirm an edited text
+         * @description Confirm the drafted text as it is, or an edited text; the person is then notified.
+         */
         post: operations["api_v1_alerts_confirm_create"];
         delete?: never;
         options?: never;
@@ -264,6 +268,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description Dismiss the alert with a reason; nobody is notified. */
         post: operations["api_v1_alerts_dismiss_create"];
         delete?: never;
         options?: never;
