@@ -65,13 +65,17 @@ def enqueue(
     channels: list[str] | None = None,
     send_at: dt.datetime | None = None,
     urgent: bool = False,
+    on_request: bool = False,
 ) -> Notification:
     """Write one notification into the outbox, in the caller's transaction.
 
     Preconditions: inside the caller's ``transaction.atomic()``; exactly one recipient. The
     same ``idempotency_key`` twice returns the first notification and sends nothing new.
     ``channels=None`` uses the recipient's preference and fallback order. Quiet hours move the
-    first attempt to the end of the window, except ``urgent`` messages to staff.
+    first attempt to the end of the window, except ``urgent`` messages to staff and
+    ``on_request`` messages: the recipient asked for this one a moment ago (a verification
+    code), so it goes out at once whatever the hour. The flag applies to the first channel; use
+    it with a single channel.
     """
     if not connection.in_atomic_block:
         raise ServiceError(
@@ -100,7 +104,7 @@ def enqueue(
     now = timezone.now()
     requested = send_at or now
     due = requested
-    if not (urgent and recipient_user is not None):
+    if not on_request and not (urgent and recipient_user is not None):
         due = routing.outside_quiet_hours(requested, routing.quiet_hours(**who))
     try:
         with transaction.atomic():  # a savepoint: a concurrent twin must not spoil the caller

@@ -20,6 +20,7 @@ def send_bind_code(*, person: Any, code: str, ttl_minutes: int, row_id: int) -> 
         ref=f"portal.bindcode:{row_id}",
         idempotency_key=f"portal.bindcode:{row_id}",
         channels=["sms"],
+        on_request=True,  # the person is waiting for it: quiet hours do not apply
     )
 
 
@@ -37,6 +38,7 @@ def send_already_bound(*, person: Any, username: str, row_id: int) -> None:
         ref=f"portal.bindcode:{row_id}",
         idempotency_key=f"portal.bindcode:{row_id}",
         channels=["sms"],
+        on_request=True,  # the person is waiting for it: quiet hours do not apply
     )
 
 

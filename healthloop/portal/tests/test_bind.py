@@ -1,6 +1,7 @@
 """Register / bind: name + ID number + phone + SMS code, matched to the roster."""
 
 import pytest
+from django.utils import timezone
 
 from healthloop.portal.tests.conftest import ID_1, ID_2, PASSWORD, PHONE_1, PHONE_2
 
@@ -181,3 +182,14 @@ def test_weak_password_is_refused_before_the_code_is_spent(api, roster, sent_cod
     assert weak.status_code == 400 and weak.json()["field"] == "password"
     assert BindCode.objects.get().attempts == 0
     assert _bind(client, code).status_code == 201
+
+
+@pytest.mark.django_db
+def test_a_code_asked_for_at_night_is_sent_at_once_despite_quiet_hours(api, roster, settings):
+    from healthloop.notify.models import Notification
+
+    settings.NOTIFY_QUIET_HOURS = "00:00-23:59"  # every moment of the day is quiet
+    response = api().post(CODE_URL, FORM, format="json")
+    assert response.status_code == 202, response.content
+    sms = Notification.objects.get(recipient_person=roster[0])
+    assert sms.next_attempt_at <= timezone.now()
