@@ -4,12 +4,13 @@ size of what the browser downloads.
     .venv/bin/python bench/bench_frontend_load.py [--runs 7]
 
 Needs frontend/dist (frontend/build.sh) and /usr/bin/chromium. Starts a real server on a
-throw-away SQLite database (e2e/server.py: migrate, catalog, the small e2e population),
-warms it with one request, then for each run opens a fresh browser context (empty cache, no
-cookies) and times, from navigation start:
-  1. workbench: GET / until the log-in form is on screen;
-  2. portal (375×812): GET /h5/ until the log-in form is on screen;
-  3. person view (logged in, cache warm): GET /persons/<uuid> until the trend chart is drawn;
+throw-away SQLite database (e2e/server.py: migrate, catalog, the e2e population and, by
+default, the 2,000-person demo population of `make run`), warms it with one request, then for
+each run opens a fresh browser context (empty cache) and times, from navigation start:
+  1. workbench: GET / until the log-in form is on screen (no cookies);
+  2. portal (375×812): GET /h5/ until the log-in form is on screen (no cookies);
+  3. workbench home, signed in as a doctor: GET / until the "my work" tables are drawn;
+  4. person view (logged in, cache warm): GET /persons/<uuid> until the trend chart is drawn;
 and prints median and max, the bytes transferred (gzip as served), and the built bundle sizes.
 Exits 1 when the median first load of the workbench is over the budget.
 """
@@ -88,13 +89,20 @@ def report(name: str, samples: list[tuple[float, int]]) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument(
+        "--demo-persons", type=int, default=2000,
+        help="demo population beside the e2e persons (make run seeds 2,000); 0: e2e only",
+    )  # fmt: skip
     args = parser.parse_args()
     if not dist_is_built():
         print("frontend/dist is missing: run frontend/build.sh first")
         return 1
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory() as var_dir, running_server(Path(var_dir)) as base_url:
+    with (
+        tempfile.TemporaryDirectory() as var_dir,
+        running_server(Path(var_dir), demo_persons=args.demo_persons) as base_url,
+    ):
         urllib.request.urlopen(base_url + "/").read()  # noqa: S310 - warm the server
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
@@ -111,6 +119,14 @@ def main() -> int:
             context = browser.new_context(viewport={"width": 1440, "height": 900})
             log_in(context, base_url, "/login", "doctor1")
             uuid = person_uuid(context, base_url)
+            signed_in = context.storage_state()
+            home = []
+            for _ in range(args.runs):  # the doctor's home page (my work), empty HTTP cache
+                fresh = browser.new_context(
+                    viewport={"width": 1440, "height": 900}, storage_state=signed_in
+                )
+                home.append(timed_load(fresh, base_url + "/", "[data-testid=my-work] table"))
+                fresh.close()
             for _ in range(args.runs):
                 person.append(
                     timed_load(
@@ -123,6 +139,7 @@ def main() -> int:
     print(f"First load in headless Chromium, {args.runs} runs each (budget {BUDGET_S:.0f} s):")
     first = report("workbench / (cold cache)", workbench)
     report("portal /h5/ 375x812 (cold cache)", portal)
+    report("workbench home, signed in (cold)", home)
     report("person 360° view (logged in, warm)", person)
     rows = bundle_sizes()
     print("\nBuilt bundles (frontend/dist/assets), largest first:")

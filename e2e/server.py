@@ -83,14 +83,18 @@ def _wait_until_up(
 
 
 @contextmanager
-def running_server(var_dir: Path) -> Iterator[str]:
-    """Prepare the database under ``var_dir`` and yield the base URL of a running server."""
+def running_server(var_dir: Path, demo_persons: int = 0) -> Iterator[str]:
+    """Prepare the database under ``var_dir`` and yield the base URL of a running server.
+    ``demo_persons`` > 0 adds the demo population of ``make run`` (``seed_demo``) beside the
+    e2e persons and log-ins, for measurements on a realistic database."""
     env = _environment(var_dir)
     _run(["manage.py", "migrate", "--noinput", "-v0"], env)
     _run(["manage.py", "load_catalog"], env)
     _run(["manage.py", "load_rules"], env)  # screening: findings, risk levels, registers
     _run(["manage.py", "load_followup_templates"], env)  # follow-up plans for the registers
     _run(["-m", "e2e.seed"], env)
+    if demo_persons:
+        _run(["manage.py", "seed_demo", "--persons", str(demo_persons)], env)
     # What the hourly follow-up job does in production: plans and tasks for the register entries.
     _run(["manage.py", "shell", "-c", FOLLOWUP_DRAIN], env)
     port = _free_port()

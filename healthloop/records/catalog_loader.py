@@ -5,6 +5,8 @@ alternate units. An existing item is left as administrators edited it, unless ``
 (``manage.py load_catalog --update``), which rewrites it from the YAML.
 """
 
+import copy
+import functools
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -29,9 +31,20 @@ def _dec(value: Any) -> Decimal | None:
     return None if value is None else Decimal(str(value))
 
 
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: ~10× faster
+
+
+@functools.lru_cache(maxsize=4)
+def _parsed(path: Path, mtime_ns: int) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as handle:
+        return list(yaml.load(handle, Loader=_SafeLoader))  # noqa: S506 - a safe loader
+
+
 def read_catalog(path: Path | None = None) -> list[dict[str, Any]]:
-    with open(path or CATALOG_DIR / "exam_items.yaml", encoding="utf-8") as handle:
-        return list(yaml.safe_load(handle))
+    """The catalog YAML as a list of entries (a fresh copy: callers may change it). Parsed once
+    per file version; the tests load the catalog hundreds of times."""
+    file = path or CATALOG_DIR / "exam_items.yaml"
+    return copy.deepcopy(_parsed(file, file.stat().st_mtime_ns))
 
 
 def _item_fields(entry: dict[str, Any]) -> dict[str, Any]:
@@ -53,11 +66,8 @@ def _item_fields(entry: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write_children(item: ExamItem, entry: dict[str, Any]) -> None:
-    item.ranges.all().delete()
-    item.aliases.all().delete()
-    item.alt_units.all().delete()
-    ItemRange.objects.bulk_create(
+def _children(item: ExamItem, entry: dict[str, Any]) -> tuple[list, set[str], list]:
+    ranges = [
         ItemRange(
             item=item,
             sex=r.get("sex", "any"),
@@ -67,37 +77,67 @@ def _write_children(item: ExamItem, entry: dict[str, Any]) -> None:
             high=_dec(r.get("high")),
         )
         for r in entry.get("ranges") or []
-    )
+    ]
     aliases = {str(a).strip().upper() for a in entry.get("aliases") or []} | {item.code.upper()}
-    taken = set(ItemAlias.objects.filter(alias__in=aliases).values_list("alias", flat=True))
-    ItemAlias.objects.bulk_create(ItemAlias(item=item, alias=a) for a in aliases - taken)
-    ItemUnit.objects.bulk_create(
+    units = [
         ItemUnit(
             item=item, unit=u["unit"], factor=_dec(u["factor"]), offset=_dec(u.get("offset", 0))
         )
         for u in entry.get("alt_units") or []
+    ]
+    return ranges, aliases, units
+
+
+def _write_children(pairs: list[tuple[ExamItem, dict[str, Any]]], *, replace: bool) -> None:
+    """Ranges, aliases and alternate units of the items, in one bulk insert each. An alias that
+    another item already holds stays with that item (the first item in catalog order wins)."""
+    if replace:
+        ids = [item.pk for item, _ in pairs]
+        ItemRange.objects.filter(item_id__in=ids).delete()
+        ItemAlias.objects.filter(item_id__in=ids).delete()
+        ItemUnit.objects.filter(item_id__in=ids).delete()
+    ranges, units, aliases = [], [], []
+    wanted = [(item, _children(item, entry)) for item, entry in pairs]
+    taken = set(
+        ItemAlias.objects.filter(
+            alias__in={a for _, (_, names, _) in wanted for a in names}
+        ).values_list("alias", flat=True)
     )
+    for item, (item_ranges, names, item_units) in wanted:
+        ranges += item_ranges
+        units += item_units
+        for alias in sorted(names - taken):
+            aliases.append(ItemAlias(item=item, alias=alias))
+            taken.add(alias)
+    ItemRange.objects.bulk_create(ranges)
+    ItemAlias.objects.bulk_create(aliases)
+    ItemUnit.objects.bulk_create(units)
 
 
 @transaction.atomic
 def load_catalog(*, update: bool = False, path: Path | None = None) -> LoadResult:
-    created = updated = unchanged = 0
     existing = {item.code: item for item in ExamItem.objects.all()}
-    for entry in read_catalog(path):
-        item = existing.get(entry["code"])
-        if item is None:
-            item = ExamItem.objects.create(code=entry["code"], **_item_fields(entry))
-            created += 1
-        elif update:
-            for name, value in _item_fields(entry).items():
-                setattr(item, name, value)
-            item.save()
-            updated += 1
-        else:
-            unchanged += 1
-            continue
-        _write_children(item, entry)
-    return LoadResult(created, updated, unchanged)
+    entries = read_catalog(path)
+    new = [entry for entry in entries if entry["code"] not in existing]
+    items = ExamItem.objects.bulk_create(
+        ExamItem(code=entry["code"], **_item_fields(entry)) for entry in new
+    )
+    if items and items[0].pk is None:  # a backend that cannot return ids from a bulk insert
+        items = list(ExamItem.objects.filter(code__in=[e["code"] for e in new]))
+        items.sort(key=[e["code"] for e in new].index)
+    _write_children(list(zip(items, new, strict=True)), replace=False)
+    changed = []
+    if update:
+        for entry in entries:
+            item = existing.get(entry["code"])
+            if item is not None:
+                for name, value in _item_fields(entry).items():
+                    setattr(item, name, value)
+                item.save()
+                changed.append((item, entry))
+        _write_children(changed, replace=True)
+    unchanged = len(entries) - len(new) - len(changed)
+    return LoadResult(created=len(new), updated=len(changed), unchanged=unchanged)
 
 
 def read_unit_synonyms(path: Path | None = None) -> dict[str, str]:
