@@ -1,7 +1,7 @@
 """Notification dispatcher throughput to the fake SMS provider (target ≥ 500 notifications/s).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_notify .venv/bin/python \
-        bench/bench_notify.py [--notifications 5000] [--threads 8] [--batch 200]
+        bench/bench_notify.py [--notifications 5000] [--threads 4] [--batch 500]
 
 Enqueues N SMS notifications (Aliyun SendSms, signed requests) in the outbox, then times
 ``dispatch_due_notifications()``: claim with a lease, render, sign, POST to the fake provider
@@ -39,8 +39,8 @@ def _wait_for(url: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--notifications", type=int, default=5000)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--batch", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=4)  # the defaults of notify/conf.py
+    parser.add_argument("--batch", type=int, default=500)
     args = parser.parse_args()
     port = free_port()
     fake = subprocess.Popen(
