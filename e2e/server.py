@@ -94,7 +94,7 @@ def running_server(var_dir: Path, demo_persons: int = 0) -> Iterator[str]:
     _run(["manage.py", "load_followup_templates"], env)  # follow-up plans for the registers
     _run(["-m", "e2e.seed"], env)
     if demo_persons:
-        _run(["manage.py", "seed_demo", "--persons", str(demo_persons)], env)
+        _run(["manage.py", "seed_demo", "--append", "--persons", str(demo_persons)], env)
     # What the hourly follow-up job does in production: plans and tasks for the register entries.
     _run(["manage.py", "shell", "-c", FOLLOWUP_DRAIN], env)
     port = _free_port()
