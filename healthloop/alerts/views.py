@@ -2,6 +2,7 @@
 Views: parse → access (alerts.access) → one service or selector → serialize."""
 
 import datetime as dt
+from collections.abc import Callable
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -129,16 +130,14 @@ class _ReviewAction(APIView):
 
     required_permission = Perm.REVIEW_ALERTS
     body_class: type[serializers.Serializer]
-
-    def act(self, alert, actor, data):  # pragma: no cover - every subclass defines it
-        raise NotImplementedError
+    service: Callable[..., Alert]  # services.confirm_alert / dismiss_alert / close_alert
 
     def post(self, request, alert_uuid):
         body = self.body_class(data=request.data)
         body.is_valid(raise_exception=True)
         alert = access_alert(request.user, alert_uuid, action="alert.accessed_for_review",
                              request=request)  # fmt: skip
-        alert = self.act(alert, request.user, body.validated_data)
+        alert = type(self).service(alert=alert, actor=request.user, **body.validated_data)
         return Response(AlertDetailSerializer(alert).data)
 
 
@@ -148,9 +147,7 @@ class AlertConfirm(_ReviewAction):
     """Confirm the drafted text as it is, or an edited text; the person is then notified."""
 
     body_class = ConfirmRequestSerializer
-
-    def act(self, alert, actor, data):
-        return services.confirm_alert(alert=alert, actor=actor, text=data.get("text"))
+    service = services.confirm_alert
 
 
 @extend_schema(request=DismissRequestSerializer, responses=AlertDetailSerializer)
@@ -158,9 +155,7 @@ class AlertDismiss(_ReviewAction):
     """Dismiss the alert with a reason; nobody is notified."""
 
     body_class = DismissRequestSerializer
-
-    def act(self, alert, actor, data):
-        return services.dismiss_alert(alert=alert, actor=actor, **data)
+    service = services.dismiss_alert
 
 
 @extend_schema(request=CloseRequestSerializer, responses=AlertDetailSerializer)
@@ -168,9 +163,7 @@ class AlertClose(_ReviewAction):
     """Close a reviewed alert (the loop is done), with an optional note."""
 
     body_class = CloseRequestSerializer
-
-    def act(self, alert, actor, data):
-        return services.close_alert(alert=alert, actor=actor, **data)
+    service = services.close_alert
 
 
 class AlertBulkConfirm(APIView):
