@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from healthloop.audit.chain import GENESIS, event_hash
 from healthloop.audit.models import AuditChainHead, AuditEvent
+from healthloop.core.db import update_rows
 
 HEAD_PK = 1
 SEAL_DRAIN = "audit_seal"
@@ -66,7 +67,7 @@ def _seal_batch(batch: int) -> int:
             seq += 1
             event.seq, event.prev_hash = seq, prev
             event.hash = prev = event_hash(event)
-        AuditEvent.objects.bulk_update(pending, ["seq", "prev_hash", "hash"], batch_size=500)
+        update_rows(AuditEvent, pending, ["seq", "prev_hash", "hash"])
         AuditChainHead.objects.filter(pk=HEAD_PK).update(seq=seq, hash=prev)
     return len(pending)
 

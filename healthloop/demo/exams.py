@@ -13,6 +13,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from healthloop.core.clock import age_on, local_day
 from healthloop.demo import findings as fx
 from healthloop.demo.events import apply_event, summary_lines
 from healthloop.demo.itembook import ItemBook, Result
@@ -98,8 +99,12 @@ class ExamBuilder:
         planted = apply_event(event, spec, s, year, values, texts, coded, codes, rng)
         self._derive(values)
         results: list[Result] = []
+        when = exam_datetime(spec, year, self.tz)
+        # reference ranges by age (ALP, …) take the exact age on the exam day, as records does;
+        # ``age`` (years since birth year) only chooses the package
+        exact_age = age_on(spec.birth_date, local_day(when))
         for code in codes:
-            row = book.numeric(code, values[code], sex, age, critical=code in planted)
+            row = book.numeric(code, values[code], sex, exact_age, critical=code in planted)
             if row is not None:
                 results.append(row)
         lines, major = summary_lines(spec, year, results, texts, coded, planted)
@@ -118,7 +123,7 @@ class ExamBuilder:
                 results.append(row)
         return Exam(
             year,
-            exam_datetime(spec, year, self.tz),
+            when,
             _package(spec, year, occupational),
             summary,
             results,

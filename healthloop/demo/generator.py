@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from healthloop.core.crypto import blind_index, encrypt
+from healthloop.core.db import refresh_statistics
 from healthloop.demo.events import plan_event
 from healthloop.demo.exams import ALL_CODES, FACILITY, Exam, ExamBuilder
 from healthloop.demo.findings import Structural, draw_structural
@@ -137,6 +138,8 @@ def seed_demo(
         )
     with transaction.atomic():
         result.pending = mark_pending(person_ids, reason=PENDING_REASON)
+    refresh_statistics(Person, Encounter, Observation, Condition, Medication, FamilyHistory,
+                       Lifestyle)  # fmt: skip
     result.persons = len(person_ids)
     result.elapsed_s = time.perf_counter() - started
     return result

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, FloatField, Max, Q, QuerySet, Window
-from django.db.models.functions import Cast, RowNumber
+from django.db import connection
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from healthloop.assessment.models import QuestionnaireResponse
@@ -48,6 +48,21 @@ class Scope:
         if self.hi is not None:
             query &= Q(**{f"{field}__lt": self.hi})
         return query
+
+    def sql(self, column: str) -> tuple[str, list[int]]:
+        """The same condition as ``q`` as SQL on ``column`` (quoted), with its parameters."""
+        if self.ids is not None:
+            if not self.ids:
+                return "1 = 0", []
+            return f"{column} IN ({', '.join(['%s'] * len(self.ids))})", list(self.ids)
+        parts, params = [], []
+        if self.lo is not None:
+            parts.append(f"{column} >= %s")
+            params.append(self.lo)
+        if self.hi is not None:
+            parts.append(f"{column} < %s")
+            params.append(self.hi)
+        return " AND ".join(parts), params
 
 
 @dataclass
@@ -109,46 +124,104 @@ def day_end(as_of: dt.date) -> dt.datetime:
     return timezone.make_aware(start)
 
 
-_OBS_COLUMNS = ("id", "person_id", "item_id", "value_code", "value_text", "flag", "effective_at")
+class _Table:
+    """Portable SQL over one model's table, written once instead of compiled by the ORM per
+    batch (compiling a window query cost more than running it for one person). Values come
+    back through the same converters the ORM applies (datetimes on SQLite and MariaDB, JSON),
+    so the rows equal what ``values_list`` would return."""
+
+    def __init__(self, model: type[Model], columns: tuple[str, ...]) -> None:
+        self.model = model
+        self.columns = columns
+        self.table = connection.ops.quote_name(model._meta.db_table)
+
+    def column(self, name: str) -> str:
+        return connection.ops.quote_name(self.model._meta.get_field(name).column)
+
+    def converters(self, names: tuple[str, ...]) -> list[tuple[int, list[Any], Any]]:
+        found = []
+        for index, name in enumerate(names):
+            field = self.model._meta.get_field(name)
+            col = field.get_col(self.model._meta.db_table)
+            convert = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+            if convert:
+                found.append((index, convert, col))
+        return found
+
+    def select(self, scope: "Scope", where: str = "", params: Iterable[Any] = (),
+               *, rank: tuple[str, str] | None = None, depth: int = 1,
+               extra: tuple[str, ...] = ()) -> list[tuple]:  # fmt: skip
+        """Rows of ``columns`` (+ ``extra`` SQL expressions) for the persons in ``scope``
+        matching ``where``; with ``rank`` = (key, order field), only the ``depth`` newest rows
+        per (person, key), ties broken by the newest id."""
+        scope_sql, scope_params = scope.sql(self.column("person"))
+        exprs = [self.column(c) for c in self.columns] + list(extra)
+        conditions = " AND ".join(c for c in (scope_sql, where) if c)
+        # identifiers quoted by the backend, values as parameters
+        sql = f"SELECT {', '.join(exprs)} FROM {self.table} WHERE {conditions}"  # noqa: S608
+        if rank is not None:
+            key, order = (self.column(c) for c in rank)
+            window = (
+                f"ROW_NUMBER() OVER (PARTITION BY {self.column('person')}, {key} "
+                f"ORDER BY {order} DESC, {self.column('id')} DESC)"
+            )
+            inner = ", ".join(f"{expr} AS c{i}" for i, expr in enumerate(exprs))
+            outer = ", ".join(f"c{i}" for i in range(len(exprs)))
+            sql = (
+                f"SELECT {outer} FROM (SELECT {inner}, {window} AS rn FROM {self.table} "  # noqa: S608
+                f"WHERE {conditions}) ranked WHERE rn <= %s"
+            )
+            params = (*params, depth)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*scope_params, *params))
+            rows = cursor.fetchall()
+        converters = self.converters(self.columns)
+        if not converters:
+            return rows
+        converted = []
+        for row in rows:
+            values = list(row)
+            for index, convert, col in converters:
+                value = values[index]
+                for function in convert:
+                    value = function(value, col, connection)
+                values[index] = value
+            converted.append(tuple(values))
+        return converted
+
+
+_OBS_COLUMNS = ("id", "person", "item", "value_code", "value_text", "flag", "effective_at")
+_FLOAT = {"postgresql": "DOUBLE PRECISION", "mysql": "DOUBLE", "sqlite": "REAL"}
 
 
 def _ranked_observations(
-    scope: Scope, item_ids: Iterable[int], since: dt.datetime, until: dt.datetime, depth: int
-) -> QuerySet:
-    rank = Window(
-        RowNumber(),
-        partition_by=[F("person_id"), F("item_id")],
-        order_by=[F("effective_at").desc(), F("id").desc()],
+    scope: Scope, item_ids: list[int], since: dt.datetime, until: dt.datetime, depth: int
+) -> list[tuple]:
+    """The ``depth`` newest non-cancelled observations per (person, item) in [since, until),
+    numbers as floats."""
+    table = _Table(Observation, _OBS_COLUMNS)
+    as_float = _FLOAT.get(connection.vendor, "DOUBLE PRECISION")
+    extra = tuple(
+        f"CAST({table.column(name)} AS {as_float})" for name in ("value_num", "ref_low", "ref_high")
     )
-    query = (
-        Observation.objects.filter(
-            scope.q(), item_id__in=list(item_ids), effective_at__gte=since, effective_at__lt=until
-        )
-        .exclude(status=Observation.Status.CANCELLED)
-        .annotate(rank=rank)
+    placeholders = ", ".join(["%s"] * len(item_ids))
+    where = (
+        f"{table.column('item')} IN ({placeholders}) AND {table.column('effective_at')} >= %s "
+        f"AND {table.column('effective_at')} < %s AND {table.column('status')} <> %s"
     )
-    query = query.filter(rank=1) if depth == 1 else query.filter(rank__lte=depth)
-    return query.values_list(
-        *_OBS_COLUMNS,
-        Cast("value_num", FloatField()),
-        Cast("ref_low", FloatField()),
-        Cast("ref_high", FloatField()),
+    params = (
+        *item_ids,
+        connection.ops.adapt_datetimefield_value(since),
+        connection.ops.adapt_datetimefield_value(until),
+        Observation.Status.CANCELLED.value,
     )
+    rank = ("item", "effective_at")
+    return table.select(scope, where, params, rank=rank, depth=depth, extra=extra)
 
 
 def _obs(row: tuple, codes: dict[int, str]) -> Obs:
     oid, _pid, item_id, code, text, flag, at, value, low, high = row
     return Obs(oid, codes[item_id], value, code, text, flag, at, low, high)
-
-
-def _latest_per(query: QuerySet, key: str, order: str, columns: tuple[str, ...]) -> QuerySet:
-    """The newest row per (person, key) of ``query``."""
-    rank = Window(
-        RowNumber(),
-        partition_by=[F("person_id"), F(key)],
-        order_by=[F(order).desc(), F("id").desc()],
-    )
-    return query.annotate(rank=rank).filter(rank=1).values_list(*columns)
 
 
 def fetch_facts(
@@ -194,16 +267,16 @@ def _fetch_record_facts(
     until: dt.datetime,
     needs: Needs,
 ) -> None:
-    rows = Condition.objects.filter(scope.q(), status="active").values_list(
-        "id", "person_id", "icd10"
-    )
+    at_until = connection.ops.adapt_datetimefield_value(until)
+    conditions = _Table(Condition, ("id", "person", "icd10"))
+    rows = conditions.select(scope, f"{conditions.column('status')} = %s", ["active"])
     for cid, pid, icd in rows:
         if pid in persons:
             persons[pid].conditions.append((cid, icd.strip().upper()))
-    rows = Medication.objects.filter(scope.q()).values_list(
-        "id", "person_id", "drug_class", "status", "start_date", "end_date"
+    medications = _Table(
+        Medication, ("id", "person", "drug_class", "status", "start_date", "end_date")
     )
-    for mid, pid, drug_class, status, start, end in rows:
+    for mid, pid, drug_class, status, start, end in medications.select(scope):
         active = (
             status == "active"
             and (start is None or start <= as_of)
@@ -211,40 +284,39 @@ def _fetch_record_facts(
         )
         if pid in persons:
             persons[pid].medications.append((mid, drug_class, active))
-    rows = FamilyHistory.objects.filter(scope.q()).values_list(
-        "id", "person_id", "relation", "icd10", "condition"
-    )
-    for fid, pid, relation, icd, condition in rows:
+    family = _Table(FamilyHistory, ("id", "person", "relation", "icd10", "condition"))
+    for fid, pid, relation, icd, condition in family.select(scope):
         if pid in persons:
             persons[pid].family.append((fid, relation.strip().lower(), icd.upper(), condition))
-    lifestyle = _latest_per(
-        Lifestyle.objects.filter(scope.q(), recorded_at__lt=until),
-        "kind",
-        "recorded_at",
-        ("id", "person_id", "kind", "value", "recorded_at"),
-    )
-    for lid, pid, kind, value, at in lifestyle:
+    lifestyle = _Table(Lifestyle, ("id", "person", "kind", "value", "recorded_at"))
+    rows = lifestyle.select(
+        scope, f"{lifestyle.column('recorded_at')} < %s", [at_until],
+        rank=("kind", "recorded_at"),
+    )  # fmt: skip
+    for lid, pid, kind, value, at in rows:
         if pid in persons:
             persons[pid].lifestyle[kind] = (lid, value, at)
     if needs.questionnaires:
-        answers = _latest_per(
-            QuestionnaireResponse.objects.filter(
-                scope.q(), instrument__in=sorted(needs.questionnaires), answered_at__lt=until
-            ),
-            "instrument",
-            "answered_at",
-            ("id", "person_id", "instrument", "answers", "answered_at"),
+        answers = _Table(
+            QuestionnaireResponse, ("id", "person", "instrument", "answers", "answered_at")
         )
-        for qid, pid, instrument, data, at in answers:
+        instruments = sorted(needs.questionnaires)
+        where = (
+            f"{answers.column('instrument')} IN ({', '.join(['%s'] * len(instruments))}) "
+            f"AND {answers.column('answered_at')} < %s"
+        )
+        rows = answers.select(
+            scope, where, [*instruments, at_until], rank=("instrument", "answered_at")
+        )
+        for qid, pid, instrument, data, at in rows:
             if pid in persons:
                 persons[pid].questionnaires[instrument] = (qid, data, at)
     if needs.exams:
-        exams = (
-            Encounter.objects.filter(scope.q(), kind=Encounter.Kind.EXAM, occurred_at__lt=until)
-            .values("person_id")
-            .annotate(last=Max("occurred_at"))
-            .values_list("person_id", "last")
+        exams = _Table(Encounter, ("id", "person", "kind", "occurred_at"))
+        where = f"{exams.column('kind')} = %s AND {exams.column('occurred_at')} < %s"
+        rows = exams.select(
+            scope, where, [Encounter.Kind.EXAM.value, at_until], rank=("kind", "occurred_at")
         )
-        for pid, last in exams:
+        for _eid, pid, _kind, last in rows:
             if pid in persons:
                 persons[pid].last_exam_at = last

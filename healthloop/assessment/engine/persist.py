@@ -20,6 +20,7 @@ from healthloop.assessment.models import Assessment, Finding, RiskLevel
 from healthloop.assessment.rules.active import RuleSet
 from healthloop.assessment.rules.base import Hit, summarize
 from healthloop.audit.services import record_bulk_access
+from healthloop.core.db import update_rows
 from healthloop.core.handoff import nudge
 from healthloop.records.bulk import bulk_insert
 
@@ -126,7 +127,7 @@ def _risk_levels(outcomes: list[Outcome], scope: Scope, ruleset: RuleSet, now: A
                 update.append(row)
     bulk_insert(RiskLevel, create)
     fields = ["colour", "label", "basis", "rule_code", "rule_version", "digest", "updated_at"]
-    RiskLevel.objects.bulk_update(update, fields, batch_size=500)
+    update_rows(RiskLevel, update, fields)
     stale = [rid for key, (rid, _) in stored.items() if key not in keep]
     for part in chunks(stale):
         RiskLevel.objects.filter(id__in=part).delete()
@@ -182,7 +183,7 @@ def _findings(outcomes: list[Outcome], scope: Scope, ruleset: RuleSet, now: Any,
             update.append(Finding(pk=old[0], status=Finding.Status.OPEN, resolved_at=None,
                                   raised_at=now if reopened else old[3], **fields))  # fmt: skip
     bulk_insert(Finding, create)
-    Finding.objects.bulk_update(update, _UPDATABLE, batch_size=500)
+    update_rows(Finding, update, _UPDATABLE)
     gone = [(k, v[0]) for k, v in stored.items() if k not in seen and v[1] == Finding.Status.OPEN]
     for part in chunks([fid for _, fid in gone]):
         Finding.objects.filter(id__in=part).update(

@@ -10,6 +10,7 @@ from healthloop.assessment.engine.facts import Scope
 from healthloop.assessment.models import RegisterEntry, RegisterEvent
 from healthloop.assessment.rules.active import RuleSet
 from healthloop.assessment.rules.base import summarize
+from healthloop.core.db import update_rows
 from healthloop.records.bulk import bulk_insert
 
 ENTRY_FIELDS = ["status", "source", "reason", "qualifies", "level", "basis", "rule_code",
@@ -74,7 +75,7 @@ def write_registers(outcomes: list[Outcome], scope: Scope, ruleset: RuleSet, now
         ids = {(e.person_id, e.disease): e.pk for e in RegisterEntry.objects.filter(scope.q())}
         for entry in create:
             entry.pk = ids[(entry.person_id, entry.disease)]
-    RegisterEntry.objects.bulk_update(update, ENTRY_FIELDS, batch_size=500)
+    update_rows(RegisterEntry, update, ENTRY_FIELDS)
     bulk_insert(RegisterEvent, [
         RegisterEvent(entry_id=e.pk, at=now, status=s, source=e.source, reason=e.reason)
         for e, s in events

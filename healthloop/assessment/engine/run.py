@@ -20,11 +20,17 @@ from healthloop.assessment.engine.evaluate import Outcome, evaluate_person
 from healthloop.assessment.engine.facts import Scope, fetch_facts
 from healthloop.assessment.engine.modelrun import Known
 from healthloop.assessment.engine.persist import write_outcomes
-from healthloop.assessment.models import Assessment
+from healthloop.assessment.models import (
+    Assessment,
+    Finding,
+    RegisterEntry,
+    RegisterEvent,
+    RiskLevel,
+)
 from healthloop.assessment.rules.active import RuleSet, published_ruleset
 from healthloop.assessment.rules.ruleset import CompiledRule
 from healthloop.core.clock import today
-from healthloop.core.db import supports_skip_locked
+from healthloop.core.db import refresh_statistics, supports_skip_locked
 from healthloop.people.models import Person
 from healthloop.records.catalog import get_catalog
 from healthloop.records.models import PendingAssessment
@@ -108,7 +114,8 @@ def screen_scope(scope: Scope, *, as_of: dt.date | None = None) -> Counter[str]:
     """Evaluate and store the published rules for the persons in ``scope``, in one
     transaction. Idempotent: a second run writes nothing new."""
     ruleset = published_ruleset()
-    with transaction.atomic():
+    # No savepoint of its own: a caller inside a transaction (the drain) already holds one
+    with transaction.atomic(savepoint=False):
         _lock_persons(scope)
         known = stored_results(scope)
         outcomes = evaluate_scope(scope, ruleset, as_of or today(), known=known)
@@ -164,6 +171,7 @@ def screen_population(
             counts.update(batch_counts)
             if progress is not None:
                 progress(counts["persons"], total, counts)
+        _refresh_statistics()
         return counts
     published_ruleset()  # load and compile once, before forking
     connections.close_all()  # children must open their own connections, not share sockets
@@ -173,7 +181,14 @@ def screen_population(
             counts.update(batch_counts)
             if progress is not None:
                 progress(counts["persons"], total, counts)
+    _refresh_statistics()
     return counts
+
+
+def _refresh_statistics() -> None:
+    """A full run can write a million result rows: the incremental path's look-ups right after
+    it should be planned from their real sizes."""
+    refresh_statistics(Assessment, Finding, RiskLevel, RegisterEntry, RegisterEvent)
 
 
 def drain_pending_assessments(*, batch_size: int = 200) -> int:
