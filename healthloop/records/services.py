@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from healthloop.audit.services import record_event
-from healthloop.core.clock import age_on
+from healthloop.core.clock import age_on, local_day
 from healthloop.core.errors import ServiceError
 from healthloop.core.handoff import nudge
 from healthloop.people.models import Person
@@ -65,36 +65,37 @@ def prepare_observation(
     """
     item = catalog.resolve(data.code)
     when = data.effective_at or effective_at
-    obs = Observation(
-        person=person,
+    value_code, ref_low, ref_high = "", None, None
+    if item is None:
+        if not allow_uncatalogued:
+            raise CatalogError("code", f"未知的检查项目代码“{data.code}”")
+        value_num, value_text, unit, flag = _uncatalogued_values(data)
+    else:
+        rule = catalog.rule(item)
+        age = None
+        if rule.numeric and person.birth_date:
+            age = age_on(person.birth_date, local_day(when))
+        value_num, value_text, value_code, unit, ref_low, ref_high, flag = rule.prepare(
+            data.value, data.unit, person.sex, age, data.flag
+        )
+    return _unsaved_observation(
+        person,
         item_id=item.id if item else None,
         code_system=data.code_system or "local",
         code=data.code,
         code_display=data.display or (item.name_zh if item else data.code),
+        value_num=value_num,
+        value_text=value_text,
+        value_code=value_code,
+        unit=unit,
+        ref_low=ref_low,
+        ref_high=ref_high,
+        ref_text=data.ref_text,
+        flag=flag,
         effective_at=when,
         status=data.status,
         source_key=data.source_key,
-        ref_text=data.ref_text,
-        uuid=uuid.uuid4(),
     )
-    if item is None:
-        if not allow_uncatalogued:
-            raise CatalogError("code", f"未知的检查项目代码“{data.code}”")
-        _fill_uncatalogued(obs, data)
-        return obs
-    rule = catalog.rule(item)
-    age = None
-    if rule.numeric and person.birth_date:
-        age = age_on(person.birth_date, when.date())
-    (
-        obs.value_num, obs.value_text, obs.value_code, obs.unit, obs.ref_low, obs.ref_high,
-        obs.flag,
-    ) = rule.prepare(data.value, data.unit, person.sex, age, data.flag)  # fmt: skip
-    return obs
-
-
-def _fill_uncatalogued(obs: Observation, data: ObservationInput) -> None:
-    obs.value_num, obs.value_text, obs.unit, obs.flag = _uncatalogued_values(data)
 
 
 def _uncatalogued_values(data: ObservationInput) -> tuple[Decimal | None, str, str, str]:
@@ -107,6 +108,31 @@ def _uncatalogued_values(data: ObservationInput) -> tuple[Decimal | None, str, s
     if isinstance(raw, int | float | Decimal) or (number is not None and number.is_finite()):
         return round(Decimal(str(raw)), 4), "", data.unit[:30], data.flag
     return None, str(raw), data.unit[:30], data.flag
+
+
+# Observation's columns in model order with their defaults, for positional construction (the
+# one callable default, the uuid's, is called per row).
+_OBSERVATION_FIELDS = tuple(
+    (f.attname, None if f.has_default() and callable(f.default) else f.get_default())
+    for f in Observation._meta.concrete_fields
+)
+_OBSERVATION_ATTNAMES = frozenset(name for name, _ in _OBSERVATION_FIELDS)
+_OBSERVATION_PERSON = Observation._meta.get_field("person")
+
+
+def _unsaved_observation(person: Person, **values: Any) -> Observation:
+    """``Observation(person=person, **values)`` (``values`` by attname), built the way Django
+    builds the rows it reads, with the values in field order: about half the CPU of keyword
+    construction, which counts at thousands of results per request."""
+    if unknown := values.keys() - _OBSERVATION_ATTNAMES:
+        raise TypeError(f"Observation has no field {sorted(unknown)}")
+    if "uuid" not in values:
+        values["uuid"] = uuid.uuid4()
+    values["person_id"] = person.pk
+    get = values.get
+    obs = Observation(*[get(name, default) for name, default in _OBSERVATION_FIELDS])
+    _OBSERVATION_PERSON.set_cached_value(obs, person)
+    return obs
 
 
 # The lean form of a validated result for the bulk path: a tuple in RESULT_COLUMNS order, built
@@ -190,7 +216,7 @@ def _prepared_row(
     else:
         age = None
         if person.birth_date and catalog.rule(item).numeric:
-            age = age_on(person.birth_date, when.date())
+            age = age_on(person.birth_date, local_day(when))
         result = prepare_result(
             catalog, item, data.value, unit=data.unit, sex=person.sex, age=age, code=data.code,
             display=data.display, ref_text=data.ref_text, source_key=data.source_key,

@@ -8,6 +8,7 @@ a stored midnight is shown as a plain date again, so date-only values read back 
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -35,25 +36,35 @@ def _zone() -> ZoneInfo:
 
 def parse_instant(value: str, where: str) -> Instant:
     """A FHIR date/dateTime/instant (already checked by fhir.resources) as a time range."""
-    text = value.strip()
+    instant = _instant(value.strip(), settings.TIME_ZONE)
+    if instant is None:
+        raise invalid(f"{where}: {value!r} is not a valid FHIR date or dateTime", where)
+    return instant
+
+
+@lru_cache(maxsize=4096)
+def _instant(text: str, zone_name: str) -> Instant | None:
+    """``parse_instant`` (None: not a date), cached: the results of one exam, and the exams of
+    one Bundle, mostly share their times. Instants and datetimes are immutable."""
+    zone = ZoneInfo(zone_name)
     try:
         if len(text) == 4:
-            start = dt.datetime(int(text), 1, 1, tzinfo=_zone())
+            start = dt.datetime(int(text), 1, 1, tzinfo=zone)
             return Instant(start, start.replace(year=start.year + 1), "year")
         if len(text) == 7:
             year, month = int(text[:4]), int(text[5:7])
-            start = dt.datetime(year, month, 1, tzinfo=_zone())
-            end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=_zone())
+            start = dt.datetime(year, month, 1, tzinfo=zone)
+            end = dt.datetime(year + month // 12, month % 12 + 1, 1, tzinfo=zone)
             return Instant(start, end, "month")
         if len(text) == 10:
             day = dt.date.fromisoformat(text)
-            start = dt.datetime(day.year, day.month, day.day, tzinfo=_zone())
+            start = dt.datetime(day.year, day.month, day.day, tzinfo=zone)
             return Instant(start, start + dt.timedelta(days=1), "day")
         moment = dt.datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise invalid(f"{where}: {value!r} is not a valid FHIR date or dateTime", where) from None
+        return None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=_zone())
+        moment = moment.replace(tzinfo=zone)
     return Instant(moment, moment + dt.timedelta(seconds=1), "second")
 
 

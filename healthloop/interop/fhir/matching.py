@@ -8,14 +8,16 @@ after that person. What a caller may *read back* is still decided by ``people.ac
 """
 
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Q
 
+from healthloop.core.crypto import blind_index
 from healthloop.interop.fhir import systems
 from healthloop.interop.fhir.datatypes import system_authority
+from healthloop.interop.imports.dedupe import stored_keys
 from healthloop.people.models import Person, PersonIdentifier
-from healthloop.people.services import find_person_by_id_number
 from healthloop.records.models import Encounter, Observation
 
 SOURCE_KEY_MAX = 200
@@ -38,21 +40,51 @@ def person_by_uuid(key: str) -> Person | None:
 def persons_with_identifier(system: str, value: str) -> list[Person]:
     """Persons holding the identifier ``system|value`` (resident ID, employee number, or any
     PersonIdentifier whose authority is ``system``)."""
-    if not value:
-        return []
-    if system == systems.RESIDENT_ID:
-        found = find_person_by_id_number(value)
-        return [found] if found else []
-    if system == systems.EMPLOYEE_NO:
-        query = Person.objects.filter(employee_no=value)
-    else:
-        query = Person.objects.filter(
-            pk__in=PersonIdentifier.objects.filter(
-                authority=system_authority(system), value=value
-            ).values("person_id")
-        )
-    live = {p.pk: p for p in (_live(p) for p in query) if p is not None}
-    return list(live.values())
+    return persons_with_identifiers([(system, value)])[(system, value)]
+
+
+Identifier = tuple[str, str]  # (system, value)
+
+
+def persons_with_identifiers(
+    identifiers: Iterable[Identifier], *, chunk: int = 200
+) -> dict[Identifier, list[Person]]:
+    """``persons_with_identifier`` for many identifiers at once: one query per kind (resident
+    ID by its blind index, employee number, other authorities) instead of one per identifier."""
+    wanted = set(identifiers)
+    found: dict[Identifier, list[Person]] = {key: [] for key in wanted}
+    by_hash: dict[str, list[Identifier]] = defaultdict(list)
+    by_employee_no: dict[str, list[Identifier]] = defaultdict(list)
+    by_authority: dict[Identifier, list[Identifier]] = defaultdict(list)
+    for system, value in wanted:
+        if not value:
+            continue
+        if system == systems.RESIDENT_ID:
+            by_hash[blind_index(value.strip().upper())].append((system, value))
+        elif system == systems.EMPLOYEE_NO:
+            by_employee_no[value].append((system, value))
+        else:
+            by_authority[(system_authority(system), value)].append((system, value))
+    held: list[tuple[list[Identifier], Person]] = []
+    if by_hash:
+        query = Person.objects.filter(id_number_hash__in=list(by_hash))
+        held += [(by_hash[p.id_number_hash or ""], p) for p in query]
+    if by_employee_no:
+        query = Person.objects.filter(employee_no__in=list(by_employee_no))
+        held += [(by_employee_no[p.employee_no or ""], p) for p in query]
+    pairs = sorted(by_authority)
+    for start in range(0, len(pairs), chunk):
+        condition = Q()
+        for authority, value in pairs[start : start + chunk]:
+            condition |= Q(authority=authority, value=value)
+        rows = PersonIdentifier.objects.filter(condition).select_related("person")
+        held += [(by_authority[(row.authority, row.value)], row.person) for row in rows]
+    for keys, person in held:
+        live = _live(person)
+        for key in keys:
+            if live is not None and all(p.pk != live.pk for p in found[key]):
+                found[key].append(live)
+    return found
 
 
 def encounter_by_uuid(key: str) -> Encounter | None:
@@ -83,8 +115,9 @@ def encounters_by_source(
 
 
 def observations_with_keys(keys: Iterable[str], *, chunk: int = 500) -> dict[str, Observation]:
-    """Stored observations by source key (IN lists kept short for every database)."""
-    wanted = sorted(set(keys))
+    """Stored observations by source key. Which keys are stored is asked first (one query on
+    PostgreSQL); only those rows are loaded, so a first sending loads nothing."""
+    wanted = sorted(stored_keys(keys))
     found: dict[str, Observation] = {}
     for start in range(0, len(wanted), chunk):
         query = Observation.objects.filter(source_key__in=wanted[start : start + chunk])

@@ -21,6 +21,7 @@ from healthloop.interop.fhir.context import (
     identifier_criteria,
     source_key,
 )
+from healthloop.interop.fhir.datatypes import Token
 from healthloop.interop.fhir.errors import FHIRError, Issue, IssueType, invalid, not_supported
 from healthloop.interop.fhir.mapping import (
     condition,
@@ -79,9 +80,33 @@ def _existing(resource_type: str, query: str) -> list[Any]:
     )
 
 
-def _matched(entry: Entry) -> bool:
+def _existing_in_bulk(resource_type: str, entries: list[Entry]) -> dict[str, list[Any]]:
+    """``_existing`` for the If-None-Exist of many entries, looked up together (a few queries
+    instead of one per entry), by query. Criteria that do not parse are left out: ``_matched``
+    reports them, in entry order."""
+    tokens: dict[str, Token] = {}
+    for entry in entries:
+        try:
+            tokens[entry.if_none_exist] = identifier_criteria(entry.if_none_exist, resource_type)
+        except FHIRError:
+            continue
+    if resource_type == "Patient":
+        persons = matching.persons_with_identifiers(
+            (t.system or "", t.code) for t in tokens.values()
+        )
+        return {q: persons[(t.system or "", t.code)] for q, t in tokens.items()}
+    if resource_type == "Observation":
+        keys = {q: source_key(f"{t.system}|{t.code}") for q, t in tokens.items()}
+        stored = matching.observations_with_keys(keys.values())
+        return {q: [stored[key]] if key in stored else [] for q, key in keys.items()}
+    return {}
+
+
+def _matched(entry: Entry, prefetched: dict[str, list[Any]]) -> bool:
     with entry_errors(entry):
-        found = _existing(entry.resource_type, entry.if_none_exist)
+        found = prefetched.get(entry.if_none_exist)
+        if found is None:
+            found = _existing(entry.resource_type, entry.if_none_exist)
         if len(found) > 1:
             raise FHIRError(
                 412,
@@ -98,7 +123,9 @@ def write_entries(ctx: IngestContext, entries: list[Entry]) -> None:
     """Write validated entries type by type. The caller holds the transaction."""
     for resource_type, mapping in MAPPINGS.items():
         group = [e for e in entries if e.resource_type == resource_type]
-        todo = [e for e in group if not (e.if_none_exist and _matched(e))]
+        conditional = [e for e in group if e.if_none_exist]
+        prefetched = _existing_in_bulk(resource_type, conditional) if len(conditional) > 1 else {}
+        todo = [e for e in group if not (e.if_none_exist and _matched(e, prefetched))]
         if todo:
             mapping.ingest(ctx, todo)
         for entry in group:

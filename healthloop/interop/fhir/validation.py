@@ -11,11 +11,16 @@ This is exact, not an approximation: fhir.resources checks an element's value in
 its siblings, and the model-level rules (required elements, one value[x], no nulls in lists)
 depend only on which elements are present, which the template keeps. A resource whose template
 fails is validated again as sent, so errors name the element as the sender wrote it. Shared
-elements (code, category …) are memoised the same way.
+elements (code, category …) are memoised the same way, and so is each replaced value found
+valid for its type (the results of one exam share their subject reference and time).
+Codes, units, patient names and identifiers (``_SHAPE_MASKS``) are replaced too, only so that
+resources differing in them share one template; when one of those is invalid the resource is
+validated again as sent, so its errors are reported exactly as without the mask.
 """
 
 import json
 from functools import cache
+from operator import itemgetter
 from typing import Any
 
 from fhir.resources.R4B import fhirtypes, get_fhir_model_class
@@ -87,9 +92,29 @@ _MASKS: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
         (("request", "ifNoneExist"), "StringType"),
     ),
 }
+# Primitives masked only so that resources differing in them share a template (the results of
+# one Bundle differ in their code and unit, its patients in their identifiers and names). One of
+# these that is invalid makes the resource be validated again as sent, so that its errors are
+# reported as they were before it was masked (all of them, by the resource model).
+_SHAPE_MASKS: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "Observation": (
+        (("code", "coding", "*", "code"), "CodeType"),
+        (("code", "coding", "*", "display"), "StringType"),
+        (("code", "text"), "StringType"),
+        (("valueQuantity", "unit"), "StringType"),
+        (("valueQuantity", "code"), "CodeType"),
+    ),
+    "Patient": (
+        (("identifier", "*", "value"), "StringType"),
+        (("name", "*", "text"), "StringType"),
+        (("name", "*", "family"), "StringType"),
+        (("name", "*", "given", "*"), "StringType"),
+        (("birthDate",), "DateType"),
+    ),
+}
 _PLACEHOLDER = {
-    "IdType": "x", "StringType": "x", "UriType": "x", "DateTimeType": "2000-01-01",
-    "InstantType": "2000-01-01T00:00:00Z",
+    "IdType": "x", "StringType": "x", "UriType": "x", "CodeType": "x",
+    "DateTimeType": "2000-01-01", "DateType": "2000-01-01", "InstantType": "2000-01-01T00:00:00Z",
 }  # fmt: skip
 
 
@@ -109,37 +134,63 @@ def _placeholder(type_name: str, value: Any) -> Any:
     return _PLACEHOLDER[type_name] if isinstance(value, str) else None
 
 
-Masked = list[tuple[tuple[Any, ...], str, Any]]
+Masked = list[tuple[tuple[Any, ...], str, Any]]  # (location, FHIR type, value)
+Found = list[tuple[int, tuple[Any, ...], str, Any]]  # (mask number, location, FHIR type, value)
 
 
-def _mask(
-    node: Any, path: tuple[str, ...], type_name: str, found: Masked, loc: tuple[Any, ...]
-) -> Any:
-    if not path:
-        placeholder = _placeholder(type_name, node)
+@cache
+def _mask_tree(type_name: str) -> dict[str, Any]:
+    """A type's ``_MASKS`` then ``_SHAPE_MASKS`` as one tree: element name (or "*": every list
+    item) → subtree; a leaf is (mask number, FHIR type)."""
+    tree: dict[str, Any] = {}
+    masks = (*_MASKS.get(type_name, ()), *_SHAPE_MASKS.get(type_name, ()))
+    for number, (path, primitive) in enumerate(masks):
+        node = tree
+        for name in path[:-1]:
+            node = node.setdefault(name, {})
+        node[path[-1]] = (number, primitive)
+    return tree
+
+
+def _mask(node: Any, tree: Any, found: Found, loc: tuple[Any, ...]) -> Any:
+    """``node`` with the primitives ``tree`` names replaced by placeholders; ``node`` is not
+    changed, a container is copied only where something in it was replaced."""
+    if isinstance(tree, tuple):
+        number, primitive = tree
+        placeholder = _placeholder(primitive, node)
         if placeholder is None:
             return node
-        found.append((loc, type_name, node))
+        found.append((number, loc, primitive, node))
         return placeholder
-    head, rest = path[0], path[1:]
-    if head == "*":
+    if "*" in tree:
         if not isinstance(node, list):
             return node
-        return [_mask(item, rest, type_name, found, (*loc, i)) for i, item in enumerate(node)]
-    if not isinstance(node, dict) or head not in node:
+        items = tree["*"]
+        return [_mask(item, items, found, (*loc, i)) for i, item in enumerate(node)]
+    if not isinstance(node, dict):
         return node
-    copy = dict(node)
-    copy[head] = _mask(node[head], rest, type_name, found, (*loc, head))
-    return copy
+    copy = None
+    for name, subtree in tree.items():
+        if name in node:
+            value = node[name]
+            masked = _mask(value, subtree, found, (*loc, name))
+            if masked is not value:
+                if copy is None:
+                    copy = dict(node)
+                copy[name] = masked
+    return node if copy is None else copy
 
 
-def template(data: JSON, type_name: str) -> tuple[JSON, Masked]:
-    """``data`` with its varying primitives replaced by placeholders, and what was replaced."""
-    found: Masked = []
-    for path, primitive in _MASKS.get(type_name, ()):
-        if path[0] in data:
-            data = _mask(data, path, primitive, found, ())
-    return data, found
+def template(data: JSON, type_name: str) -> tuple[JSON, Masked, Masked]:
+    """``data`` with its varying primitives replaced by placeholders, and what was replaced:
+    for ``_MASKS``, for ``_SHAPE_MASKS`` (each in the order of its masks, then of list items)."""
+    found: Found = []
+    shape = _mask(data, _mask_tree(type_name), found, ())
+    found.sort(key=itemgetter(0))  # stable: list items stay in order
+    first_shape_mask = len(_MASKS.get(type_name, ()))
+    masked = [(loc, t, v) for number, loc, t, v in found if number < first_shape_mask]
+    shape_only = [(loc, t, v) for number, loc, t, v in found if number >= first_shape_mask]
+    return shape, masked, shape_only
 
 
 @cache
@@ -181,6 +232,9 @@ class Validator:
     def __init__(self) -> None:
         self._memo: dict[tuple[str, str], Any] = {}
         self._templates: set[str] = set()
+        # Masked primitives found valid: (FHIR type, JSON type, value). The results of one
+        # exam share their subject and time, so most of those are checked once per request.
+        self._primitives: set[tuple[str, type, Any]] = set()
 
     def validate(self, data: JSON, resource_type: str) -> None:
         """Raise FHIRError(400) naming each invalid element; ``data`` is not changed."""
@@ -197,8 +251,9 @@ class Validator:
     def validate_as(self, data: JSON, type_name: str, root: str | None = None) -> None:
         """Validate ``data`` as the FHIR type ``type_name`` (a resource or a datatype)."""
         root = root or type_name
-        shape, masked = template(data, type_name)
-        key = type_name + json.dumps(shape, separators=(",", ":"), default=str)
+        shape, masked, shape_only = template(data, type_name)
+        # repr tells JSON values apart exactly as json.dumps would (1, 1.0, True, "1"), faster.
+        key = type_name + repr(shape)
         if key not in self._templates:
             try:
                 self._validate_model(shape, type_name, root)
@@ -206,11 +261,24 @@ class Validator:
                 self._validate_model(data, type_name, root)  # the error as the sender wrote it
                 raise
             self._templates.add(key)
+        for loc, primitive, value in shape_only:
+            try:
+                self._primitive(primitive, value)
+            except ValidationError as exc:
+                self._validate_model(data, type_name, root)  # the error as the sender wrote it
+                raise _fhir_error(exc, element_path(root, loc)) from None
         for loc, primitive, value in masked:
             try:
-                _adapter(primitive).validate_python(value)
+                self._primitive(primitive, value)
             except ValidationError as exc:
                 raise _fhir_error(exc, element_path(root, loc)) from None
+
+    def _primitive(self, type_name: str, value: Any) -> None:
+        """Raise ValidationError unless ``value`` is a valid ``type_name``."""
+        seen = (type_name, type(value), value)
+        if seen not in self._primitives:
+            _adapter(type_name).validate_python(value)
+            self._primitives.add(seen)
 
     def _validate_model(self, data: JSON, type_name: str, root: str) -> None:
         prepared = dict(data)

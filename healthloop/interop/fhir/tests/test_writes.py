@@ -2,6 +2,8 @@
 and what the person index keeps from a Patient."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from healthloop.conftest import ID_MALE_1980
 from healthloop.interop.fhir.tests.conftest import load, outcome_of
@@ -283,3 +285,59 @@ def test_medication_statement_re_sent_as_entered_in_error_updates_the_status(
     assert last.status_code == 200
     assert last.json()["status"] == "entered-in-error"
     assert patient.medications.count() == 1
+
+
+def _conditional_patient(mrn):
+    return {
+        "resource": _patient(mrn),
+        "request": {"method": "POST", "url": "Patient", "ifNoneExist": f"identifier={MR}|{mrn}"},
+    }
+
+
+@pytest.mark.django_db
+def test_conditional_patients_of_a_transaction_are_looked_up_in_one_query(fhir, feed_user):
+    # given two of four patients already in the index
+    client = fhir(feed_user)
+    for mrn in ("M-1", "M-2"):
+        client.post("Patient", _patient(mrn))
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [_conditional_patient(mrn) for mrn in ("M-1", "M-2", "M-3", "M-4")],
+    }
+    # when
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post("", bundle)
+    # then the known two are matched, the other two created, with one identifier look-up
+    assert [a["response"]["status"] for a in response.json()["entry"]] == [
+        "200 OK", "200 OK", "201 Created", "201 Created",
+    ]  # fmt: skip
+    look_ups = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and "people_personidentifier" in q["sql"]
+    ]
+    # the If-None-Exist look-up, then per created patient: its match, the identifiers it holds
+    assert len(look_ups) == 1 + 2 * 2
+    assert Person.objects.count() == 4
+
+
+@pytest.mark.django_db
+def test_a_result_with_two_invalid_unit_elements_is_refused_naming_both(fhir, feed_user, patient):
+    # given a result whose unit and unit code are both empty strings
+    result = _result(f"Patient/{patient.uuid}")
+    result["valueQuantity"].update(unit="", code="")
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [{"resource": result, "request": {"method": "POST", "url": "Observation"}}],
+    }
+    # when
+    response = fhir(feed_user).post("", bundle)
+    # then both are named, as the resource model reports them, and nothing is written
+    assert response.status_code == 400
+    assert [issue["expression"] for issue in response.json()["issue"]] == [
+        ["Bundle.entry[0].resource.valueQuantity.code"],
+        ["Bundle.entry[0].resource.valueQuantity.unit"],
+    ]
+    assert Observation.objects.count() == 0
