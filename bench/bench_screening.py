@@ -159,7 +159,9 @@ def main() -> None:
 
     # The engine alone: the drains it nudges above it (alerts, follow-up plans, and notify
     # behind them) run inline under HUEY_IMMEDIATE; bench_alerts.py times that chain.
-    for name in ("alerts", "followup.registers", "notify", "notify.events"):
+    # The audit sealer (``audit.seal``) is nudged the same way and runs on the worker in
+    # production, after the drain's commit, not inside it; the chain is sealed after timing.
+    for name in ("alerts", "followup.registers", "notify", "notify.events", "audit_seal"):
         handoff._drains.pop(name, None)
     from healthloop.people.models import Person
     from healthloop.records.models import Observation
@@ -177,6 +179,9 @@ def main() -> None:
     rng = random.Random(5)
     _naive(rng.sample(ids, args.naive_sample), len(ids), cold)
     _incremental(ids, args.incremental)
+    from healthloop.audit.seal import seal_pending
+
+    print(f"audit events sealed after timing: {seal_pending()}")
 
 
 if __name__ == "__main__":

@@ -216,6 +216,10 @@ def drain_pending_assessments(*, batch_size: int = 200) -> int:
                 cleared = _screen_one_by_one(rows, failed)
             PendingAssessment.objects.filter(id__in=cleared).delete()
             done += len({pid for row_id, pid in rows if row_id in set(cleared)})
+        if len(rows) < batch_size:
+            # the queue held no more when we claimed: a row committed since then nudged its
+            # own run, so there is no need to ask again
+            return done
 
 
 def _screen_one_by_one(rows: list[tuple[int, int]], failed: set[int]) -> list[int]:
