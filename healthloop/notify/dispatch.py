@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from healthloop.core.db import update_rows
 from healthloop.core.handoff import nudge
 from healthloop.notify import conf, routing, templates
 from healthloop.notify.channels.base import Adapter, OutgoingMessage, SendResult
@@ -272,24 +273,15 @@ def outcome_fields(row: Notification, result: SendResult, now: dt.datetime) -> t
 
 
 def _write_rows(changed: list[tuple[Notification, dict[str, Any]]]) -> None:
-    """One parametrised UPDATE per set of changed columns, sent with ``executemany`` (psycopg
-    pipelines it: one round trip for the batch instead of one per row)."""
-    groups: dict[tuple[str, ...], list[tuple[Notification, dict[str, Any]]]] = {}
+    """One parametrised UPDATE per set of changed columns (``core.db.update_rows``: psycopg
+    pipelines it, one round trip for the batch instead of one per row)."""
+    groups: dict[tuple[str, ...], list[Notification]] = {}
     for row, fields in changed:
-        groups.setdefault(tuple(sorted(fields)), []).append((row, fields))
-    qn = connection.ops.quote_name
-    table = qn(Notification._meta.db_table)
-    with connection.cursor() as cursor:
-        for names, items in groups.items():
-            columns = [Notification._meta.get_field(name) for name in names]
-            assignments = ", ".join(f"{qn(f.column)} = %s" for f in columns)
-            cursor.executemany(
-                f"UPDATE {table} SET {assignments} WHERE {qn('id')} = %s",  # noqa: S608
-                [
-                    [f.get_db_prep_save(fields[f.name], connection) for f in columns] + [row.pk]
-                    for row, fields in items
-                ],
-            )
+        for name, value in fields.items():
+            setattr(row, name, value)
+        groups.setdefault(tuple(sorted(fields)), []).append(row)
+    for names, rows in groups.items():
+        update_rows(Notification, rows, names)
 
 
 def record_results(token: str, jobs: list[Job]) -> int:

@@ -79,8 +79,13 @@ def _apply_identity(person: Person, name: str, identity: CleanIdentity) -> None:
         person.phone_hash = blind_index(identity.phone)
 
 
+def id_number_index(id_number: str) -> str:
+    """The blind index a resident ID number is found by (``Person.id_number_hash``)."""
+    return blind_index(id_number.strip().upper())
+
+
 def find_person_by_id_number(id_number: str) -> Person | None:
-    person = Person.objects.filter(id_number_hash=blind_index(id_number.strip().upper())).first()
+    person = Person.objects.filter(id_number_hash=id_number_index(id_number)).first()
     while person is not None and person.merged_into_id is not None:
         person = person.merged_into
     return person

@@ -6,7 +6,6 @@ commit.
 """
 
 import datetime as dt
-import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -110,11 +109,16 @@ def _uncatalogued_values(data: ObservationInput) -> tuple[Decimal | None, str, s
     return None, str(raw), data.unit[:30], data.flag
 
 
-# Observation's columns in model order with their defaults, for positional construction (the
-# one callable default, the uuid's, is called per row).
+# Observation's columns in model order with their defaults, for positional construction; a
+# callable default (the uuid's) is called per row.
 _OBSERVATION_FIELDS = tuple(
     (f.attname, None if f.has_default() and callable(f.default) else f.get_default())
     for f in Observation._meta.concrete_fields
+)
+_OBSERVATION_MADE = tuple(
+    (f.attname, f.default)
+    for f in Observation._meta.concrete_fields
+    if f.has_default() and callable(f.default)
 )
 _OBSERVATION_ATTNAMES = frozenset(name for name, _ in _OBSERVATION_FIELDS)
 _OBSERVATION_PERSON = Observation._meta.get_field("person")
@@ -126,8 +130,9 @@ def _unsaved_observation(person: Person, **values: Any) -> Observation:
     construction, which counts at thousands of results per request."""
     if unknown := values.keys() - _OBSERVATION_ATTNAMES:
         raise TypeError(f"Observation has no field {sorted(unknown)}")
-    if "uuid" not in values:
-        values["uuid"] = uuid.uuid4()
+    for name, make in _OBSERVATION_MADE:
+        if name not in values:
+            values[name] = make()
     values["person_id"] = person.pk
     get = values.get
     obs = Observation(*[get(name, default) for name, default in _OBSERVATION_FIELDS])

@@ -13,11 +13,11 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from healthloop.core.crypto import blind_index
 from healthloop.interop.fhir import systems
 from healthloop.interop.fhir.datatypes import system_authority
 from healthloop.interop.imports.dedupe import stored_keys
 from healthloop.people.models import Person, PersonIdentifier
+from healthloop.people.services import id_number_index
 from healthloop.records.models import Encounter, Observation
 
 SOURCE_KEY_MAX = 200
@@ -60,7 +60,7 @@ def persons_with_identifiers(
         if not value:
             continue
         if system == systems.RESIDENT_ID:
-            by_hash[blind_index(value.strip().upper())].append((system, value))
+            by_hash[id_number_index(value)].append((system, value))
         elif system == systems.EMPLOYEE_NO:
             by_employee_no[value].append((system, value))
         else:

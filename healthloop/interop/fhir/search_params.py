@@ -2,7 +2,6 @@
 
 from django.db.models import Q
 
-from healthloop.core.crypto import blind_index
 from healthloop.interop.fhir import systems
 from healthloop.interop.fhir.context import source_key
 from healthloop.interop.fhir.datatypes import Token, system_authority
@@ -18,6 +17,7 @@ from healthloop.interop.fhir.search import (
     reference_filter,
 )
 from healthloop.people.models import PersonIdentifier
+from healthloop.people.services import id_number_index
 from healthloop.records.models import Encounter
 
 LOINC_NAMES = (systems.LOINC, "LN", "LOINC")
@@ -71,7 +71,7 @@ def _encounter_class(raw: str) -> Q:
 def _patient_identifier(raw: str) -> Q:
     token = Token.parse(raw)
     if token.system == systems.RESIDENT_ID:
-        return Q(id_number_hash=blind_index(token.code.strip().upper()))
+        return Q(id_number_hash=id_number_index(token.code))
     if token.system == systems.EMPLOYEE_NO:
         return Q(employee_no=token.code)
     holders = PersonIdentifier.objects.filter(value=token.code)
